@@ -1,0 +1,41 @@
+# The two commands of the README: `make demo` and `make test`.
+# Each creates .venv, installs what it needs, and works on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet
+TORCH := torch==2.13.0
+
+.PHONY: demo test dot clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.demo-installed: pyproject.toml | $(PY)
+	$(PIP) -e '.[notebooks]'
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(PY)
+	$(PIP) $(TORCH)
+	$(PIP) -e '.[test,notebooks]'
+	touch $@
+
+# Graphviz's `dot` renders the computation graphs.
+dot:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Graphviz (dot) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+		echo "Graphviz's 'dot' is missing: install it with 'sudo apt-get install graphviz'"; \
+		echo "(macOS: 'brew install graphviz'; conda: 'conda install graphviz'). Drawing still works without it."; \
+	fi
+
+demo: dot $(VENV)/.demo-installed
+	$(PY) -m autograd
+
+test: dot $(VENV)/.test-installed
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) out build *.egg-info
