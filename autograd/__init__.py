@@ -1,0 +1,31 @@
+"""autograd: a small reverse-mode automatic differentiation engine on NumPy.
+
+    >>> from autograd import tensor
+    >>> x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    array([2., 4., 6.])
+"""
+from .engine import backward, grad, toposort
+from .factories import arange, as_tensor, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .function import Context, Function
+from .functions import (abs, broadcast_to, clip, concatenate, exp, expand_dims, flatten, log, logsumexp,
+                        matmul, max, maximum, mean, min, minimum, relu, reshape, sigmoid, sqrt, squeeze,
+                        stack, std, sum, swapaxes, tanh, transpose, var, where)
+from .grad_mode import ScopeFrame, current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from .gradcheck import GradcheckError, gradcheck, numeric_grad, rel_error
+from .ops import unbroadcast
+from .primitive import Primitive
+from .rng import default_rng, get_rng_state, manual_seed, set_rng_state
+from .tensor import Tensor
+
+__all__ = [
+    "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "eye", "arange",
+    "randn", "rand", "manual_seed", "get_rng_state", "set_rng_state", "default_rng",
+    "abs", "broadcast_to", "clip", "concatenate", "exp", "expand_dims", "flatten", "log", "logsumexp",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid", "sqrt", "squeeze",
+    "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
+    "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
+    "ScopeFrame", "Function", "Context", "Primitive", "unbroadcast",
+    "gradcheck", "numeric_grad", "rel_error", "GradcheckError",
+]

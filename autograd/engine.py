@@ -1,0 +1,139 @@
+"""The backward engine: an iterative topological walk that accumulates gradients."""
+import numpy as np
+
+from .grad_mode import enable_grad, no_grad
+from .tensor import Tensor
+
+
+def toposort(roots):
+    """Every tensor that leads to `roots` and requires grad, each after all its consumers.
+
+    Iterative (no recursion), so a chain of any length works.
+    """
+    order, visited = [], set()
+    stack = [(root, False) for root in roots]
+    while stack:
+        tensor, expanded = stack.pop()
+        if expanded:
+            order.append(tensor)
+            continue
+        if id(tensor) in visited:
+            continue
+        visited.add(id(tensor))
+        stack.append((tensor, True))
+        for parent in tensor._parents:
+            if parent._requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def _initial_grad(output, grad, create_graph, where):
+    if grad is None:
+        if output.data.size != 1:
+            raise RuntimeError(
+                f"{where}: grad can be created implicitly only for a one-element output, "
+                f"got shape {output.shape}; pass grad= with that shape (e.g. ones_like(output)) or reduce first")
+        grad = np.ones_like(output.data)
+    grad_data = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+    if grad_data.shape != output.shape:
+        raise ValueError(f"{where}: grad has shape {grad_data.shape} but the output has shape {output.shape}")
+    if grad_data.dtype.kind != "f":
+        raise TypeError(f"{where}: grad must be floating point, got dtype {grad_data.dtype}")
+    if create_graph:
+        return grad if isinstance(grad, Tensor) else Tensor._make(grad_data)
+    return grad_data
+
+
+def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where="backward"):
+    """Propagate `grads` from `outputs` through the graph.
+
+    With `inputs=None`, add into every reached leaf's `.grad`; otherwise return the
+    gradients of `inputs` (None where unreached) and leave `.grad` alone.
+    """
+    for output in outputs:
+        if not output._requires_grad:
+            raise RuntimeError(
+                f"{where}: the output does not require grad (no input has requires_grad=True, "
+                "or it was computed under no_grad)")
+    pending = {}
+    for output, grad in zip(outputs, grads):
+        grad = _initial_grad(output, grad, create_graph, where)
+        pending[id(output)] = _accumulate(pending.get(id(output)), grad)
+    order = toposort(outputs)
+    for tensor in order:
+        if tensor._freed:
+            raise RuntimeError(
+                f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
+                "pass retain_graph=True to the first backward to walk it again")
+    wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
+    results = [None] * (0 if inputs is None else len(inputs))
+    with enable_grad() if create_graph else no_grad():
+        for tensor in order:
+            grad = pending.pop(id(tensor), None)
+            if grad is None:
+                continue
+            if wanted is not None and id(tensor) in wanted:
+                results[wanted[id(tensor)]] = grad
+            if tensor._op is None:
+                if wanted is None:
+                    _add_to_leaf(tensor, grad)
+                continue
+            parents = tensor._parents
+            needs_grad = [p._requires_grad for p in parents]
+            if create_graph:
+                parent_grads = tensor._op.vjp(grad, tensor, parents, tensor._params, needs_grad, True)
+            else:
+                parent_grads = tensor._op.vjp(grad, tensor.data, [p.data for p in parents],
+                                                   tensor._params, needs_grad, False)
+            for parent, parent_grad in zip(parents, parent_grads):
+                if parent_grad is not None:
+                    pending[id(parent)] = _accumulate(pending.get(id(parent)), parent_grad)
+    if not retain_graph:
+        for tensor in order:
+            if tensor._op is not None:
+                tensor._freed = True
+    return results
+
+
+def _accumulate(total, grad):
+    return grad if total is None else total + grad
+
+
+def _add_to_leaf(leaf, grad):
+    grad = grad.data if isinstance(grad, Tensor) else grad
+    if leaf.grad is None:
+        leaf.grad = np.array(grad, dtype=leaf.data.dtype)
+    else:
+        leaf.grad += grad
+
+
+def backward(output, grad=None, retain_graph=False, create_graph=False):
+    """Accumulate the gradient of `output` into the `.grad` of every leaf it depends on."""
+    run_backward([output], [grad], retain_graph or create_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Gradients of `outputs` with respect to `inputs`, returned as a tuple of Tensors.
+
+    Leaves' `.grad` are not touched. With create_graph=True the results are on the
+    graph and can be differentiated again.
+    """
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs]
+    for position, tensor in enumerate(inputs):
+        if not isinstance(tensor, Tensor) or not tensor._requires_grad:
+            raise ValueError(f"grad: inputs[{position}] must be a Tensor that requires grad")
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    results = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs, where="grad")
+    for position, result in enumerate(results):
+        if result is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: inputs[{position}] (shape {inputs[position].shape}) was not used to compute the "
+                "outputs; pass allow_unused=True to get None for it")
+    return tuple(r if r is None or isinstance(r, Tensor) else Tensor._make(np.asarray(r)) for r in results)

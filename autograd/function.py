@@ -1,0 +1,98 @@
+"""Custom ops with a hand-written backward on NumPy arrays."""
+import numpy as np
+
+from .grad_mode import _state
+from .primitive import as_tensors
+from .tensor import Tensor
+
+
+class Context:
+    """What a Function's forward leaves for its backward."""
+
+    def __init__(self, needs_input_grad):
+        self.needs_input_grad = needs_input_grad
+        self.saved = ()
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays for the backward; read them back as `ctx.saved`."""
+        self.saved = arrays
+
+
+class Function:
+    """A user-defined op: subclass with two static methods on NumPy arrays.
+
+        class Square(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, grad_out):
+                (x,) = ctx.saved
+                return 2 * x * grad_out
+
+        y = Square.apply(x)
+
+    `backward` returns one gradient per input of `forward` (None for inputs that
+    need none). Its gradients are plain arrays, so the op is differentiable once.
+    """
+
+    name = "Function"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
+
+    @staticmethod
+    def forward(ctx, *arrays):
+        """Compute the output array from the input arrays."""
+        raise NotImplementedError("Function subclasses define forward(ctx, *arrays)")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        """Return the gradient of each input given the output's gradient."""
+        raise NotImplementedError("Function subclasses define backward(ctx, grad_out)")
+
+    @classmethod
+    def apply(cls, *args):
+        """Run the op on tensors (non-tensor arguments pass through to forward)."""
+        tensor_positions = [i for i, a in enumerate(args) if isinstance(a, (Tensor, np.ndarray))]
+        tensors = as_tensors([args[i] for i in tensor_positions])
+        values = list(args)
+        for i, tensor in zip(tensor_positions, tensors):
+            values[i] = tensor.data
+        needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx = Context(needs_input_grad)
+        out = np.asarray(cls.forward(ctx, *values))
+        requires_grad = _state.grad_enabled and any(needs_input_grad)
+        result = Tensor._make(out, requires_grad)
+        if requires_grad:
+            result._op = cls
+            result._parents = tensors
+            result._params = {"ctx": ctx, "positions": tensor_positions}
+            result._scope = _state.scope
+        return result
+
+    @classmethod
+    def vjp(cls, grad_out, ans, inputs, params, needs_grad, create_graph):
+        """The engine's entry: call `backward` and pick the gradients of the tensor inputs."""
+        if create_graph:
+            raise RuntimeError(
+                f"{cls.name} is a custom Function whose backward works on NumPy arrays, so it is "
+                "differentiable once only; a second derivative (create_graph=True) through it is not available")
+        grads = cls.backward(params["ctx"], grad_out)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        picked = []
+        for i, position in enumerate(params["positions"]):
+            grad = grads[position] if position < len(grads) else None
+            if grad is not None and needs_grad[i]:
+                grad = np.asarray(grad)
+                if grad.shape != inputs[i].shape:
+                    raise ValueError(
+                        f"{cls.name}.backward returned a gradient of shape {grad.shape} for input {position}, "
+                        f"which has shape {inputs[i].shape}")
+                picked.append(grad)
+            else:
+                picked.append(None)
+        return picked

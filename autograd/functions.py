@@ -1,0 +1,144 @@
+"""Module-level ops with NumPy's names; each takes tensors or array-likes."""
+from . import ops
+from .factories import as_tensor
+from .tensor import _axis, _shape
+
+
+def exp(x):
+    """e ** x elementwise."""
+    return ops.exp(as_tensor(x))
+
+
+def log(x):
+    """Natural logarithm elementwise."""
+    return ops.log(as_tensor(x))
+
+
+def sqrt(x):
+    """Square root elementwise."""
+    return ops.sqrt(as_tensor(x))
+
+
+def tanh(x):
+    """Hyperbolic tangent elementwise."""
+    return ops.tanh(as_tensor(x))
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)) elementwise, computed stably."""
+    return ops.sigmoid(as_tensor(x))
+
+
+def relu(x):
+    """max(x, 0) elementwise; its derivative at 0 is taken as 0."""
+    return ops.relu(as_tensor(x))
+
+
+def abs(x):
+    """|x| elementwise; its derivative at 0 is taken as 0."""
+    return ops.abs(as_tensor(x))
+
+
+def clip(x, min=None, max=None):
+    """Limit x to [min, max]."""
+    return as_tensor(x).clip(min, max)
+
+
+def maximum(a, b):
+    """Elementwise maximum, with broadcasting; ties share the gradient equally."""
+    return ops.maximum(as_tensor(a), b)
+
+
+def minimum(a, b):
+    """Elementwise minimum, with broadcasting; ties share the gradient equally."""
+    return ops.minimum(as_tensor(a), b)
+
+
+def where(condition, a, b):
+    """`a` where `condition` holds, else `b` (broadcast); no gradient flows to `condition`."""
+    return ops.where(as_tensor(condition), a, b)
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over `axis` (all axes by default)."""
+    return as_tensor(x).sum(axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean over `axis`."""
+    return as_tensor(x).mean(axis, keepdims)
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over `axis` with `ddof` degrees of freedom removed."""
+    return as_tensor(x).var(axis, keepdims, ddof)
+
+
+def std(x, axis=None, keepdims=False, ddof=0):
+    """Standard deviation over `axis`."""
+    return as_tensor(x).std(axis, keepdims, ddof)
+
+
+def max(x, axis=None, keepdims=False):
+    """Maximum over `axis`."""
+    return as_tensor(x).max(axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum over `axis`."""
+    return as_tensor(x).min(axis, keepdims)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over `axis`, computed stably."""
+    return as_tensor(x).logsumexp(axis, keepdims)
+
+
+def reshape(x, shape):
+    """The same values in a new shape."""
+    return as_tensor(x).reshape(shape)
+
+
+def transpose(x, axes=None):
+    """Permute the axes (reverse them by default)."""
+    return ops.transpose(as_tensor(x), axes=None if axes is None else _shape((axes,)))
+
+
+def swapaxes(x, axis1, axis2):
+    """Swap two axes."""
+    return as_tensor(x).swapaxes(axis1, axis2)
+
+
+def expand_dims(x, axis):
+    """Insert a length-1 axis at `axis`."""
+    return as_tensor(x).expand_dims(axis)
+
+
+def squeeze(x, axis=None):
+    """Remove length-1 axes."""
+    return as_tensor(x).squeeze(axis)
+
+
+def broadcast_to(x, shape):
+    """Broadcast x to `shape`; the gradient sums back over the broadcast axes."""
+    return as_tensor(x).broadcast_to(shape)
+
+
+def flatten(x):
+    """The values as a 1-D tensor."""
+    return as_tensor(x).flatten()
+
+
+def matmul(a, b):
+    """Matrix product with NumPy's rules (1-D operands, batched stacks)."""
+    return ops.matmul(as_tensor(a), b)
+
+
+def concatenate(tensors, axis=0):
+    """Join tensors along an existing axis."""
+    return ops.concatenate(*[as_tensor(t) for t in tensors], axis=_axis(axis))
+
+
+def stack(tensors, axis=0):
+    """Join tensors along a new axis."""
+    return ops.stack(*[as_tensor(t) for t in tensors], axis=_axis(axis))

@@ -1,0 +1,91 @@
+"""Thread-local autograd state: grad mode and the module scope stack."""
+import threading
+
+
+class _ThreadState(threading.local):
+    def __init__(self):
+        self.grad_enabled = True
+        self.scope = ()  # tuple of ScopeFrame, innermost last
+
+
+_state = _ThreadState()
+
+
+def is_grad_enabled():
+    """Whether ops run now record the graph for backward (per thread)."""
+    return _state.grad_enabled
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode for its body."""
+
+    enabled = True
+
+    def __enter__(self):
+        self._previous = _state.grad_enabled
+        _state.grad_enabled = self.enabled
+
+    def __exit__(self, *exc):
+        _state.grad_enabled = self._previous
+
+    def __call__(self, function):
+        mode = type(self)
+
+        def wrapper(*args, **kwargs):
+            with mode():
+                return function(*args, **kwargs)
+
+        wrapper.__name__ = function.__name__
+        wrapper.__doc__ = function.__doc__
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Ops in this block record no graph: `with no_grad(): ...` or `@no_grad()`."""
+
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Ops in this block record the graph again, even inside `no_grad`."""
+
+    enabled = True
+
+
+class ScopeFrame:
+    """One module call on the scope stack: its dotted path and type name."""
+
+    __slots__ = ("path", "kind", "call_id")
+    _next_call_id = 0
+
+    def __init__(self, path, kind):
+        self.path = path
+        self.kind = kind
+        ScopeFrame._next_call_id += 1
+        self.call_id = ScopeFrame._next_call_id
+
+    def __repr__(self):
+        return f"{self.path}: {self.kind}"
+
+
+class scope:
+    """Push a named scope (a module call) so the ops run inside it record it.
+
+    `nn.Module.__call__` uses this; graph drawing clusters ops by scope.
+    """
+
+    def __init__(self, path, kind=""):
+        self.frame = ScopeFrame(path, kind)
+
+    def __enter__(self):
+        self._previous = _state.scope
+        _state.scope = self._previous + (self.frame,)
+        return self.frame
+
+    def __exit__(self, *exc):
+        _state.scope = self._previous
+
+
+def current_scope():
+    """The scope stack of this thread, outermost first, as a tuple of ScopeFrame."""
+    return _state.scope

@@ -1,0 +1,195 @@
+"""The derivative table: every primitive op, its forward, and its VJP per input.
+
+Each VJP maps the output gradient `g` (and the output `ans` and the inputs) to the
+gradient of one input. VJPs are written with the primitives themselves, so the same
+body runs on arrays in an ordinary backward and on Tensors under create_graph=True.
+"""
+import numpy as np
+
+from .primitive import Primitive, VariadicPrimitive
+from .tensor import Tensor
+
+
+# -- helpers shared by the VJPs ----------------------------------------------
+
+def unbroadcast(grad, shape):
+    """Sum `grad` over the axes that broadcasting added or stretched, back to `shape`."""
+    if grad.shape == shape:
+        return grad
+    leading = grad.ndim - len(shape)
+    axes = tuple(range(leading)) + tuple(
+        leading + i for i, n in enumerate(shape) if n == 1 and grad.shape[leading + i] != 1)
+    return reshape(sum(grad, axis=axes), shape=shape)
+
+
+def _kept_shape(shape, axis):
+    """The shape of a reduction over `axis` with keepdims=True."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _unreduce(grad, shape, axis):
+    """Broadcast the gradient of a reduction over `axis` back to the input's `shape`."""
+    return broadcast_to(reshape(grad, shape=_kept_shape(shape, axis)), shape=shape)
+
+
+def _sign(x):
+    """sign(x) as a constant (its derivative is zero almost everywhere)."""
+    return Tensor._make(np.sign(x.data)) if isinstance(x, Tensor) else np.sign(x)
+
+
+def _count(x, ans):
+    """How many input elements each output element of a reduction summarises."""
+    return x.size // ans.size if ans.size else 0
+
+
+def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
+    # d max(x) / dx = 1 at the maxima, shared equally among ties (as PyTorch's amax)
+    hits = astype(x == _unreduce(ans, x.shape, axis), dtype=x.dtype)
+    return _unreduce(g, x.shape, axis) * hits / sum(hits, axis=axis, keepdims=True)
+
+
+def _matmul_vjp(argnum, g, ans, a, b):
+    # d(a @ b) = da @ b + a @ db, with 1-D operands promoted to matrices and back
+    a2 = a if a.ndim > 1 else reshape(a, shape=(1, a.shape[0]))
+    b2 = b if b.ndim > 1 else reshape(b, shape=(b.shape[0], 1))
+    g2 = reshape(g, shape=np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
+    if argnum == 0:
+        return reshape(unbroadcast(g2 @ swapaxes(b2, axis1=-1, axis2=-2), a2.shape), shape=a.shape)
+    return reshape(unbroadcast(swapaxes(a2, axis1=-1, axis2=-2) @ g2, b2.shape), shape=b.shape)
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    shift = np.max(x, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0)
+    out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    if keepdims:
+        return out
+    return np.reshape(out, ()) if axis is None else np.squeeze(out, axis=axis)
+
+
+def _sigmoid(x):
+    return np.exp(-np.logaddexp(0, -x))
+
+
+def _untake(g, index, shape):
+    out = np.zeros(shape, dtype=g.dtype)
+    if _has_array_index(index):
+        np.add.at(out, index, g)  # repeated integer indices add up
+    else:
+        out[index] = g
+    return out
+
+
+def _has_array_index(index):
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
+
+
+def _concat_slice(argnum, inputs, axis):
+    start = int(np.sum([x.shape[axis] for x in inputs[:argnum]], dtype=int))
+    return (slice(None),) * axis + (slice(start, start + inputs[argnum].shape[axis]),)
+
+
+# -- the table ---------------------------------------------------------------
+# name = Primitive("name", forward, vjp for input 0, vjp for input 1, ...)
+
+# d(a + b) = da + db
+add = Primitive("add", np.add,
+                lambda g, ans, a, b: unbroadcast(g, a.shape),
+                lambda g, ans, a, b: unbroadcast(g, b.shape))
+# d(a - b) = da - db
+subtract = Primitive("sub", np.subtract,
+                     lambda g, ans, a, b: unbroadcast(g, a.shape),
+                     lambda g, ans, a, b: unbroadcast(-g, b.shape))
+# d(a * b) = b da + a db
+multiply = Primitive("mul", np.multiply,
+                     lambda g, ans, a, b: unbroadcast(g * b, a.shape),
+                     lambda g, ans, a, b: unbroadcast(g * a, b.shape))
+# d(a / b) = da / b - (a / b^2) db
+divide = Primitive("div", np.divide,
+                   lambda g, ans, a, b: unbroadcast(g / b, a.shape),
+                   lambda g, ans, a, b: unbroadcast(-g * ans / b, b.shape))
+# d(a^b) = b a^(b-1) da + a^b log(a) db   (0 where b == 0, resp. where a == 0, as PyTorch)
+power = Primitive("pow", np.power,
+                  lambda g, ans, a, b: unbroadcast(where(b == 0, 0, g * b * a ** (b - 1)), a.shape),
+                  lambda g, ans, a, b: unbroadcast(g * ans * log(where(a == 0, 1, a)), b.shape))
+# d(-a) = -da
+negative = Primitive("neg", np.negative, lambda g, ans, a: -g)
+# d(a @ b) = da @ b + a @ db
+matmul = VariadicPrimitive("matmul", np.matmul, _matmul_vjp)
+
+# d|x| = sign(x) dx
+abs = Primitive("abs", np.abs, lambda g, ans, x: g * _sign(x))
+# d exp(x) = exp(x) dx
+exp = Primitive("exp", np.exp, lambda g, ans, x: g * ans)
+# d log(x) = dx / x
+log = Primitive("log", np.log, lambda g, ans, x: g / x)
+# d sqrt(x) = dx / (2 sqrt(x))
+sqrt = Primitive("sqrt", np.sqrt, lambda g, ans, x: g / (2 * ans))
+# d tanh(x) = (1 - tanh(x)^2) dx
+tanh = Primitive("tanh", np.tanh, lambda g, ans, x: g * (1 - ans * ans))
+# d sigmoid(x) = sigmoid(x) (1 - sigmoid(x)) dx
+sigmoid = Primitive("sigmoid", _sigmoid, lambda g, ans, x: g * (ans * (1 - ans)))
+# d relu(x) = [x > 0] dx
+relu = Primitive("relu", lambda x: np.maximum(x, 0), lambda g, ans, x: g * (x > 0))
+# d clip(x) = [lower <= x <= upper] dx
+clip = Primitive("clip", lambda x, lower=None, upper=None: np.clip(x, lower, upper),
+                 lambda g, ans, x, lower=None, upper=None:
+                 g * ((x >= (-np.inf if lower is None else lower)) & (x <= (np.inf if upper is None else upper))))
+# d maximum(a, b) = [a > b] da + [b > a] db, ties shared equally (as PyTorch)
+maximum = Primitive("maximum", np.maximum,
+                    lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(a > b, g, 0)), a.shape),
+                    lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(b > a, g, 0)), b.shape))
+# d minimum(a, b) = [a < b] da + [b < a] db, ties shared equally (as PyTorch)
+minimum = Primitive("minimum", np.minimum,
+                    lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(a < b, g, 0)), a.shape),
+                    lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(b < a, g, 0)), b.shape))
+# d where(c, a, b) = [c] da + [not c] db
+where = Primitive("where", np.where,
+                  None,
+                  lambda g, ans, c, a, b: unbroadcast(where(c, g, 0), a.shape),
+                  lambda g, ans, c, a, b: unbroadcast(where(c, 0, g), b.shape))
+
+# d sum(x) = broadcast(g)
+sum = Primitive("sum", np.sum, lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis))
+# d mean(x) = broadcast(g) / n
+mean = Primitive("mean", np.mean,
+                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis) / _count(x, ans))
+# d var(x) = broadcast(g) * 2 (x - mean(x)) / (n - ddof)
+var = Primitive("var", np.var,
+                lambda g, ans, x, axis=None, keepdims=False, ddof=0:
+                _unreduce(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True)) * (2 / (_count(x, ans) - ddof)))
+# d max(x) = broadcast(g) at the maxima, shared among ties
+max = Primitive("max", np.max, _extremum_vjp)
+# d min(x) = broadcast(g) at the minima, shared among ties
+min = Primitive("min", np.min, _extremum_vjp)
+# d logsumexp(x) = broadcast(g) * softmax(x)
+logsumexp = Primitive("logsumexp", _logsumexp,
+                      lambda g, ans, x, axis=None, keepdims=False:
+                      _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)))
+
+# shape ops move gradient entries back to where they came from
+reshape = Primitive("reshape", np.reshape, lambda g, ans, x, shape: reshape(g, shape=x.shape))
+expand_dims = Primitive("expand_dims", np.expand_dims, lambda g, ans, x, axis: reshape(g, shape=x.shape))
+squeeze = Primitive("squeeze", np.squeeze, lambda g, ans, x, axis=None: reshape(g, shape=x.shape))
+transpose = Primitive("transpose", np.transpose,
+                      lambda g, ans, x, axes=None: transpose(g, axes=None if axes is None else tuple(np.argsort(axes))))
+swapaxes = Primitive("swapaxes", np.swapaxes,
+                     lambda g, ans, x, axis1, axis2: swapaxes(g, axis1=axis1, axis2=axis2))
+broadcast_to = Primitive("broadcast_to", np.broadcast_to, lambda g, ans, x, shape: unbroadcast(g, x.shape))
+astype = Primitive("astype", lambda x, dtype: x.astype(dtype), lambda g, ans, x, dtype: astype(g, dtype=x.dtype))
+# d x[index] scatters g back into zeros of x's shape; the scatter's VJP is the gather
+getitem = Primitive("getitem", lambda x, index: x[index],
+                    lambda g, ans, x, index: untake(g, index=index, shape=x.shape))
+untake = Primitive("untake", _untake, lambda g, ans, x, index, shape: getitem(g, index=index))
+# d concatenate(xs) = the slice of g that each x filled
+concatenate = VariadicPrimitive(
+    "concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis),
+    lambda i, g, ans, *xs, axis=0: getitem(g, index=_concat_slice(i, xs, axis % ans.ndim)))
+# d stack(xs) = the entry of g at each x's position
+stack = VariadicPrimitive(
+    "stack", lambda *xs, axis=0: np.stack(xs, axis=axis),
+    lambda i, g, ans, *xs, axis=0: getitem(g, index=(slice(None),) * (axis % ans.ndim) + (i,)))

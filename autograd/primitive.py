@@ -1,0 +1,85 @@
+"""A primitive op: a forward on arrays and one vector-Jacobian product per input.
+
+A primitive called with plain arrays just computes (this is how VJPs run in an ordinary
+backward); called with at least one Tensor it returns a Tensor that remembers the op,
+its inputs and its parameters (this is how VJPs build a graph under create_graph=True).
+"""
+import numpy as np
+
+from .grad_mode import _state
+from .tensor import Tensor
+
+
+class Primitive:
+    """An op with `forward(*arrays, **params)` and `vjps[i](grad_out, ans, *inputs, **params)`."""
+
+    __slots__ = ("name", "forward", "vjps")
+
+    def __init__(self, name, forward, *vjps):
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+    def __call__(self, *args, **params):
+        for arg in args:
+            if isinstance(arg, Tensor):
+                return self.apply(args, params)
+        return self.forward(*args, **params)
+
+    def apply(self, args, params):
+        """Run the forward on Tensors and record the op when grad is needed."""
+        inputs = as_tensors(args)
+        arrays = [t.data for t in inputs]
+        try:
+            out = self.forward(*arrays, **params)
+        except (ValueError, IndexError, TypeError) as exc:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise type(exc)(f"{self.name}: {exc} (input shapes {shapes})") from None
+        requires_grad = _state.grad_enabled and any(t._requires_grad for t in inputs)
+        result = Tensor._make(out if type(out) is np.ndarray else np.asarray(out), requires_grad)
+        if requires_grad:
+            result._op = self
+            result._parents = inputs
+            result._params = params
+            result._scope = _state.scope
+        return result
+
+    def input_vjp(self, argnum):
+        """The VJP for input `argnum`."""
+        return self.vjps[argnum]
+
+    def vjp(self, grad_out, ans, inputs, params, needs_grad, create_graph):
+        """Gradients for each input (None where `needs_grad` is False)."""
+        return [self.input_vjp(i)(grad_out, ans, *inputs, **params) if needed else None
+                for i, needed in enumerate(needs_grad)]
+
+
+class VariadicPrimitive(Primitive):
+    """A primitive over any number of inputs, whose one VJP takes the input's position."""
+
+    __slots__ = ()
+
+    def input_vjp(self, argnum):
+        vjp = self.vjps[0]
+        return lambda grad_out, ans, *inputs, **params: vjp(argnum, grad_out, ans, *inputs, **params)
+
+
+def as_tensors(args):
+    """Tensors for op inputs; Python numbers take the dtype the tensors give them (NEP 50)."""
+    arrays = [a.data for a in args if isinstance(a, Tensor)]
+    return tuple(
+        a if isinstance(a, Tensor)
+        else Tensor._make(np.asarray(a, dtype=np.result_type(a, *arrays)) if isinstance(a, (int, float, bool))
+                          else _numeric_array(a))
+        for a in args
+    )
+
+
+def _numeric_array(value):
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"expected numeric data, got {type(value).__name__} with dtype {array.dtype}")
+    return array

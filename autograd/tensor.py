@@ -1,0 +1,262 @@
+"""The Tensor: a NumPy array, an optional gradient, and the op that made it."""
+import numpy as np
+
+
+_NUMERIC_KINDS = "biuf"
+_EMPTY = {}
+
+
+def _check_numeric(array, requires_grad, where="Tensor"):
+    if array.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(f"{where}: data must be numeric (bool, int or float), got dtype {array.dtype}")
+    if requires_grad and array.dtype.kind != "f":
+        raise TypeError(
+            f"{where}: only floating-point tensors can require grad, got dtype {array.dtype}; "
+            "pass dtype=float or use float data"
+        )
+
+
+class Tensor:
+    """An n-dimensional array that can record the ops applied to it.
+
+    `data` is a `numpy.ndarray` (0-d for scalars), float64 for Python floats;
+    `grad` is None or an ndarray of the same shape and dtype, filled by `backward()`.
+    Tensors hash by identity, although `==` compares elementwise.
+    """
+
+    __slots__ = ("data", "grad", "_requires_grad", "name", "_op", "_parents", "_params",
+                 "_scope", "_freed", "_version", "__weakref__")
+    __array_ufunc__ = None  # NumPy operands on the left defer to Tensor's reflected operators
+    __hash__ = object.__hash__
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        try:
+            array = np.array(data, dtype=dtype)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"Tensor: cannot make numeric data from {type(data).__name__}: {exc}") from None
+        _check_numeric(array, requires_grad)
+        self._init(array, requires_grad, name)
+
+    def _init(self, array, requires_grad, name=None):
+        self.data = array
+        self.grad = None
+        self._requires_grad = requires_grad
+        self.name = name
+        self._op = None
+        self._parents = ()
+        self._params = _EMPTY
+        self._scope = ()
+        self._freed = False
+        self._version = 0
+
+    @classmethod
+    def _make(cls, array, requires_grad=False):
+        """Wrap an ndarray without copying or checking (for ops and factories)."""
+        tensor = cls.__new__(cls)
+        tensor._init(array, requires_grad)
+        return tensor
+
+    # -- properties ---------------------------------------------------------
+    @property
+    def requires_grad(self):
+        """Whether gradients flow to this tensor."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self._op is not None and not value:
+            raise RuntimeError(f"requires_grad: cannot turn it off on a non-leaf tensor made by {self.op}; use detach()")
+        _check_numeric(self.data, value, "requires_grad")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set `requires_grad` in place and return self."""
+        self.requires_grad = requires_grad
+        return self
+
+    shape = property(lambda self: self.data.shape, doc="The shape tuple.")
+    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
+    dtype = property(lambda self: self.data.dtype, doc="The NumPy dtype.")
+    is_leaf = property(lambda self: self._op is None, doc="True unless an op made this tensor.")
+    op = property(lambda self: None if self._op is None else self._op.name,
+                  doc="Name of the op that made this tensor, None for leaves.")
+    scope = property(lambda self: self._scope, doc="Module scopes the op ran in, outermost first.")
+    parents = property(lambda self: self._parents, doc="The op's input tensors (empty for leaves).")
+
+    @property
+    def T(self):
+        """The transpose (axes reversed)."""
+        return ops.transpose(self)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item: only one-element tensors can be converted, got shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self):
+        """The underlying ndarray (shared, not copied)."""
+        return self.data
+
+    def tolist(self):
+        """The data as nested Python lists."""
+        return self.data.tolist()
+
+    def detach(self):
+        """A new leaf sharing this tensor's data, outside the graph."""
+        return Tensor._make(self.data)
+
+    def zero_(self):
+        """Fill with zeros in place."""
+        self.data[...] = 0
+        self._version += 1
+        return self
+
+    def copy_(self, source):
+        """Copy `source` (broadcast) into this tensor's data in place."""
+        np.copyto(self.data, source.data if isinstance(source, Tensor) else source, casting="same_kind")
+        self._version += 1
+        return self
+
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Accumulate d(self)/d(leaf), times `grad`, into every leaf's `.grad`.
+
+        `grad` defaults to 1 for a one-element tensor. The graph may be walked once;
+        `retain_graph=True` allows walking it again (gradients then accumulate).
+        """
+        from .engine import backward
+
+        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.data.dtype != np.float64:
+            extras.append(f"dtype={self.data.dtype}")
+        if self._op is not None:
+            extras.append(f"op={self._op.name}")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    # -- arithmetic: one op each, with reflected forms ----------------------
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.subtract(self, other)
+    def __rsub__(self, other): return ops.subtract(other, self)
+    def __mul__(self, other): return ops.multiply(self, other)
+    def __rmul__(self, other): return ops.multiply(other, self)
+    def __truediv__(self, other): return ops.divide(self, other)
+    def __rtruediv__(self, other): return ops.divide(other, self)
+    def __pow__(self, other): return ops.power(self, other)
+    def __rpow__(self, other): return ops.power(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __getitem__(self, index): return ops.getitem(self, index=_plain_index(index))
+
+    # -- comparisons and logic: tensors that carry no grad ------------------
+    def __eq__(self, other): return _constant(np.equal, self, other)
+    def __ne__(self, other): return _constant(np.not_equal, self, other)
+    def __lt__(self, other): return _constant(np.less, self, other)
+    def __le__(self, other): return _constant(np.less_equal, self, other)
+    def __gt__(self, other): return _constant(np.greater, self, other)
+    def __ge__(self, other): return _constant(np.greater_equal, self, other)
+    def __and__(self, other): return _constant(np.logical_and, self, other)
+    def __or__(self, other): return _constant(np.logical_or, self, other)
+    def __invert__(self): return _constant(np.logical_not, self)
+
+    # -- methods with NumPy's names ----------------------------------------
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sqrt(self): return ops.sqrt(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def abs(self): return ops.abs(self)
+
+    def clip(self, min=None, max=None):
+        """Limit values to [min, max]; the gradient passes where min <= x <= max."""
+        return ops.clip(self, lower=min, upper=max)
+
+    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis=_axis(axis), keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return ops.mean(self, axis=_axis(axis), keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return ops.max(self, axis=_axis(axis), keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return ops.min(self, axis=_axis(axis), keepdims=keepdims)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        """Variance; ddof=0 is the biased (population) variance, as NumPy."""
+        return ops.var(self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
+
+    def std(self, axis=None, keepdims=False, ddof=0):
+        """Standard deviation: sqrt(var)."""
+        return ops.sqrt(self.var(axis, keepdims, ddof))
+
+    def logsumexp(self, axis=None, keepdims=False):
+        """log(sum(exp(x))), computed stably."""
+        return ops.logsumexp(self, axis=_axis(axis), keepdims=keepdims)
+
+    def reshape(self, *shape): return ops.reshape(self, shape=_shape(shape))
+    def flatten(self): return ops.reshape(self, shape=(-1,))
+    def transpose(self, *axes): return ops.transpose(self, axes=_shape(axes) if axes else None)
+    def swapaxes(self, axis1, axis2): return ops.swapaxes(self, axis1=axis1, axis2=axis2)
+    def expand_dims(self, axis): return ops.expand_dims(self, axis=_axis(axis))
+    def squeeze(self, axis=None): return ops.squeeze(self, axis=_axis(axis))
+    def broadcast_to(self, shape): return ops.broadcast_to(self, shape=_shape((shape,)))
+    def astype(self, dtype): return ops.astype(self, dtype=np.dtype(dtype))
+
+
+def _shape(args):
+    """Accept `f(2, 3)` and `f((2, 3))` alike."""
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        return tuple(int(n) for n in args[0])
+    return tuple(int(n) for n in args)
+
+
+def _axis(axis):
+    if axis is None or isinstance(axis, (int, np.integer)):
+        return axis
+    return tuple(int(a) for a in axis)
+
+
+def _plain_index(index):
+    """An index with Tensors and lists replaced by ndarrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(part) for part in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _constant(function, *args):
+    return Tensor._make(function(*(a.data if isinstance(a, Tensor) else a for a in args)))
+
+
+from . import ops  # noqa: E402  (ops builds Tensors; Tensor's methods call ops)
