@@ -24,7 +24,7 @@ class Tensor:
     Tensors hash by identity, although `==` compares elementwise.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "name", "_op", "_parents", "_params",
+    __slots__ = ("data", "grad", "_requires_grad", "name", "role", "_op", "_parents", "_params",
                  "_scope", "_freed", "_version", "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to Tensor's reflected operators
     __hash__ = object.__hash__
@@ -44,6 +44,7 @@ class Tensor:
         self.grad = None
         self._requires_grad = requires_grad
         self.name = name
+        self.role = None  # "parameter" or "buffer" when a module owns it; graph drawing colours by it
         self._op = None
         self._parents = ()
         self._params = _EMPTY
