@@ -9,7 +9,7 @@
 from .engine import backward, grad, toposort
 from .factories import arange, as_tensor, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Context, Function
-from .functions import (abs, broadcast_to, clip, concatenate, exp, expand_dims, flatten, log, logsumexp,
+from .functions import (abs, astype, broadcast_to, clip, concatenate, exp, expand_dims, flatten, log, logsumexp,
                         matmul, max, maximum, mean, min, minimum, relu, reshape, sigmoid, sqrt, squeeze,
                         stack, std, sum, swapaxes, tanh, transpose, var, where)
 from .grad_mode import ScopeFrame, current_scope, enable_grad, is_grad_enabled, no_grad, scope
@@ -22,7 +22,7 @@ from .tensor import Tensor
 __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "eye", "arange",
     "randn", "rand", "manual_seed", "get_rng_state", "set_rng_state", "default_rng",
-    "abs", "broadcast_to", "clip", "concatenate", "exp", "expand_dims", "flatten", "log", "logsumexp",
+    "abs", "astype", "broadcast_to", "clip", "concatenate", "exp", "expand_dims", "flatten", "log", "logsumexp",
     "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid", "sqrt", "squeeze",
     "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",

@@ -129,6 +129,11 @@ def flatten(x):
     return as_tensor(x).flatten()
 
 
+def astype(x, dtype):
+    """x cast to `dtype`; the gradient is cast back to x's dtype."""
+    return as_tensor(x).astype(dtype)
+
+
 def matmul(a, b):
     """Matrix product with NumPy's rules (1-D operands, batched stacks)."""
     return ops.matmul(as_tensor(a), b)

@@ -1,0 +1,44 @@
+"""`python -m autograd`: gradcheck every primitive op and print one row per op."""
+import sys
+from collections import defaultdict
+
+import numpy as np
+
+import autograd
+from autograd.gradcheck import _analytic_jacobians, _numeric_jacobian, rel_error
+from autograd.op_cases import CASES
+
+TOLERANCE = 1e-6
+
+
+def check_case(case, rng):
+    """The largest relative error between analytic and numeric Jacobians of one case."""
+    inputs = [autograd.tensor(array, requires_grad=True) for array in case.inputs(rng)]
+
+    def fn(*xs):
+        return case.fn(autograd, *xs)
+
+    analytic = _analytic_jacobians(fn, inputs, inputs)
+    return max(rel_error(jacobian, _numeric_jacobian(fn, inputs, x, 1e-6)) for jacobian, x in zip(analytic, inputs))
+
+
+def main():
+    """Print the table; return 1 if any op fails its check."""
+    rng = np.random.default_rng(0)
+    errors = defaultdict(list)
+    for case in CASES:
+        errors[case.op].append(check_case(case, rng))
+    print(f"{'op':<14}{'cases':>6}{'max rel error':>16}  result")
+    failed = 0
+    for op, values in errors.items():
+        worst = max(values)
+        ok = worst < TOLERANCE
+        failed += not ok
+        print(f"{op:<14}{len(values):>6}{worst:>16.2e}  {'ok' if ok else 'FAIL'}")
+    print(f"{len(errors)} ops, {len(CASES)} cases: analytic gradients against central differences "
+          f"(float64, eps 1e-6, tolerance {TOLERANCE:g}); {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Shared test helpers: a NumPy and a PyTorch namespace with autograd's names."""
+import types
+
+import numpy as np
+import pytest
+import torch
+
+
+def _numpy_namespace():
+    names = dict(vars(np))
+    names.update(
+        sigmoid=lambda x: 1 / (1 + np.exp(-x)),
+        relu=lambda x: np.maximum(x, 0),
+        logsumexp=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)),
+    )
+    return types.SimpleNamespace(**names)
+
+
+def _torch_namespace():
+    names = {name: getattr(torch, name) for name in dir(torch) if not name.startswith("_")}
+    names.update(
+        max=lambda x, axis=None, keepdims=False: torch.amax(x, dim=() if axis is None else axis, keepdim=keepdims),
+        min=lambda x, axis=None, keepdims=False: torch.amin(x, dim=() if axis is None else axis, keepdim=keepdims),
+        sum=lambda x, axis=None, keepdims=False: torch.sum(x, dim=axis, keepdim=keepdims),
+        mean=lambda x, axis=None, keepdims=False: torch.mean(x, dim=axis, keepdim=keepdims),
+        var=lambda x, axis=None, keepdims=False, ddof=0: torch.var(x, dim=axis, keepdim=keepdims, correction=ddof),
+        logsumexp=lambda x, axis=None, keepdims=False: torch.logsumexp(
+            x, dim=tuple(range(x.ndim)) if axis is None else axis, keepdim=keepdims),
+        transpose=lambda x, axes=None: x.permute(*(reversed(range(x.ndim)) if axes is None else axes)),
+        expand_dims=torch.unsqueeze,
+        squeeze=lambda x, axis=None: torch.squeeze(x) if axis is None else torch.squeeze(x, axis),
+        concatenate=lambda xs, axis=0: torch.cat(xs, dim=axis),
+        stack=lambda xs, axis=0: torch.stack(xs, dim=axis),
+        astype=lambda x, dtype: x.to(getattr(torch, dtype)),
+        reshape=lambda x, shape: torch.reshape(x, shape),
+    )
+    return types.SimpleNamespace(**names)
+
+
+NUMPY = _numpy_namespace()
+TORCH = _torch_namespace()
+
+
+@pytest.fixture
+def rng():
+    """A fresh, seeded NumPy generator for each test."""
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def torch_float64():
+    """Make float64 PyTorch's default dtype for the test, then restore it."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
