@@ -1,0 +1,207 @@
+"""The backward engine: graph shapes, accumulation, retain_graph, grad(), grad modes."""
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+import autograd
+from autograd import tensor
+
+
+def test_diamond_graph_sums_both_paths():
+    x = tensor(3.0, requires_grad=True)
+    a = x * 2
+    b = x ** 2
+    (a * b).backward()  # d(2x * x^2)/dx = 6x^2
+    assert x.grad == pytest.approx(54.0, rel=1e-15)
+
+
+def test_tensor_used_twice_in_one_op():
+    x = tensor([1.0, -2.0], requires_grad=True)
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, -4.0])
+
+
+def test_leaf_used_many_times_matches_torch(rng):
+    data = rng.standard_normal((4, 3))
+    x = tensor(data, requires_grad=True)
+    total = x
+    for k in range(1, 30):
+        total = total + (x * k).tanh()
+    total.sum().backward()
+    reference = torch.tensor(data, requires_grad=True)
+    total_ref = reference
+    for k in range(1, 30):
+        total_ref = total_ref + (reference * k).tanh()
+    total_ref.sum().backward()
+    assert autograd.rel_error(x.grad, reference.grad.numpy()) < 1e-13
+
+
+def test_broadcasting_in_both_operands(rng):
+    a_data, b_data = rng.standard_normal((4, 1)), rng.standard_normal((1, 3))
+    a, b = tensor(a_data, requires_grad=True), tensor(b_data, requires_grad=True)
+    (a * b).sum().backward()
+    np.testing.assert_allclose(a.grad, np.broadcast_to(b_data.sum(), (4, 1)), rtol=1e-14)
+    np.testing.assert_allclose(b.grad, np.broadcast_to(a_data.sum(), (1, 3)), rtol=1e-14)
+
+
+def test_zero_dimensional_tensors():
+    x = tensor(2.0, requires_grad=True)
+    y = (x * x + 1).log()
+    y.backward()
+    assert x.grad.shape == () and isinstance(x.grad, np.ndarray)
+    assert x.grad == pytest.approx(4 / 5, rel=1e-15)
+
+
+def test_long_chain_needs_no_recursion():
+    x = tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad == 1.0
+
+
+def test_grads_accumulate_across_backwards():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad, [6.0, 6.0])
+
+
+def test_second_backward_needs_retain_graph():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])  # unchanged by the refused call
+
+
+def test_retain_graph_allows_repeated_backward_that_accumulates():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [6.0, 12.0])
+
+
+def test_leaf_grads_do_not_alias_each_other():
+    a = tensor([1.0, 2.0], requires_grad=True)
+    b = tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad += 10
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+
+
+def test_backward_on_non_scalar_without_grad_is_an_error():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"one-element output.*\(2,\)"):
+        (x * 2).backward()
+
+
+def test_backward_with_grad_of_wrong_shape_is_an_error_and_changes_nothing():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\) but the output has shape \(2,\)"):
+        y.backward(np.ones(3))
+    assert x.grad is None
+    y.backward(np.array([1.0, 10.0]))  # the graph was not consumed by the refused call
+    np.testing.assert_array_equal(x.grad, [2.0, 20.0])
+
+
+def test_backward_on_tensor_without_grad_is_an_error():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        (tensor(1.0) * 2).backward()
+
+
+def test_no_grad_records_nothing_and_enable_grad_restores():
+    x = tensor(1.0, requires_grad=True)
+    with autograd.no_grad():
+        y = x * 2
+        assert not autograd.is_grad_enabled()
+        with autograd.enable_grad():
+            z = x * 2
+    assert autograd.is_grad_enabled()
+    assert not y.requires_grad and y.is_leaf
+    assert z.requires_grad and z.op == "mul"
+
+
+def test_no_grad_as_decorator():
+    @autograd.no_grad()
+    def double(t):
+        return t * 2
+
+    assert not double(tensor(1.0, requires_grad=True)).requires_grad
+
+
+def test_grad_mode_is_per_thread():
+    seen = []
+
+    def worker():
+        seen.append(autograd.is_grad_enabled())
+
+    with autograd.no_grad():
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+    assert seen == [True]
+
+
+def test_grad_returns_tensors_and_leaves_dot_grad_alone():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    w = tensor([3.0, 4.0], requires_grad=True)
+    (gx, gw) = autograd.grad((x * w).sum(), [x, w])
+    np.testing.assert_array_equal(gx.data, [3.0, 4.0])
+    np.testing.assert_array_equal(gw.data, [1.0, 2.0])
+    assert x.grad is None and w.grad is None
+
+
+def test_grad_of_an_intermediate():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    (gh,) = autograd.grad((h * h).sum(), [h])
+    np.testing.assert_array_equal(gh.data, [6.0, 12.0])
+
+
+def test_grad_unused_input():
+    x = tensor(1.0, requires_grad=True)
+    unused = tensor(1.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"inputs\[1\].*allow_unused=True"):
+        autograd.grad(x * 2, [x, unused])
+    assert autograd.grad(x * 2, [x, unused], allow_unused=True)[1] is None
+
+
+def test_grad_create_graph_gives_second_derivative():
+    x = tensor(1.5, requires_grad=True)
+    (first,) = autograd.grad(x ** 3, x, create_graph=True)
+    (second,) = autograd.grad(first, x)
+    assert first.item() == pytest.approx(3 * 1.5 ** 2, rel=1e-15)
+    assert second.item() == pytest.approx(6 * 1.5, rel=1e-15)
+
+
+def test_scopes_are_recorded_by_ops():
+    x = tensor(1.0, requires_grad=True)
+    with autograd.scope("net", "Sequential"):
+        with autograd.scope("net.0", "Linear"):
+            y = x * 2
+        z = y + 1
+    assert [f.path for f in y.scope] == ["net", "net.0"]
+    assert [f.kind for f in z.scope] == ["Sequential"]
+    assert autograd.current_scope() == ()
+
+
+def test_toposort_puts_consumers_first():
+    x = tensor(1.0, requires_grad=True)
+    a = x * 2
+    b = a + x
+    c = b * a
+    order = autograd.toposort([c])
+    position = {id(t): i for i, t in enumerate(order)}
+    for t in order:
+        for parent in t.parents:
+            if parent.requires_grad:  # constants such as the 2 are not walked
+                assert position[id(t)] < position[id(parent)]
+    assert len(order) == 4

@@ -1,0 +1,133 @@
+"""Tensor construction, dtypes, operators, errors and factories."""
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Tensor, tensor
+
+
+def test_python_floats_become_float64_and_scalars_are_0d():
+    x = tensor(2.5)
+    assert x.dtype == np.float64 and x.shape == () and isinstance(x.data, np.ndarray)
+    assert tensor([1, 2]).dtype == np.int64
+
+
+def test_float32_is_kept_with_python_scalars_and_reflected_operators():
+    x = tensor([1.0, 2.0], dtype="float32")
+    for y in (x + 1.5, 1.5 - x, 2.0 * x, 1 / x, x ** 2.0, 2.0 ** x, -x, abs(x)):
+        assert y.dtype == np.float32
+
+
+def test_integer_tensor_cannot_require_grad():
+    with pytest.raises(TypeError, match="only floating-point tensors can require grad.*int64"):
+        tensor([1, 2], requires_grad=True)
+    with pytest.raises(TypeError, match="int64"):
+        tensor([1, 2]).requires_grad = True
+
+
+def test_non_numeric_data_is_rejected():
+    with pytest.raises(TypeError, match="numeric"):
+        tensor(["a", "b"])
+    with pytest.raises(TypeError, match="numeric"):
+        tensor([1.0, 2.0]) + "x"
+
+
+def test_constructor_copies_its_data():
+    data = np.array([1.0, 2.0])
+    x = tensor(data)
+    data[0] = 100
+    assert x.data[0] == 1.0
+
+
+def test_numpy_arrays_on_the_left_give_tensors():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    for y in (np.ones(2) + x, np.ones(2) - x, np.ones(2) * x, np.ones(2) / x, np.eye(2) @ x):
+        assert isinstance(y, Tensor) and y.requires_grad
+
+
+def test_matmul_mismatch_names_op_and_shapes():
+    with pytest.raises(ValueError, match=r"matmul: .*\(3, 4\), \(5, 2\)"):
+        autograd.zeros(3, 4) @ autograd.zeros(5, 2)
+
+
+def test_broadcast_mismatch_names_op_and_shapes():
+    a = tensor(np.zeros((3,)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"add: .*\(3,\), \(4,\)"):
+        a + np.zeros(4)
+    assert a.grad is None
+
+
+def test_hash_is_identity_and_equality_is_elementwise():
+    a, b = tensor([1.0, 2.0]), tensor([1.0, 3.0])
+    table = {a: "a", b: "b"}
+    assert table[a] == "a" and table[b] == "b"
+    equal = a == b
+    assert isinstance(equal, Tensor) and equal.dtype == bool
+    np.testing.assert_array_equal(equal.data, [True, False])
+
+
+def test_comparisons_carry_no_grad():
+    x = tensor([1.0, -1.0], requires_grad=True)
+    for mask in (x > 0, x >= 0, x < 0, x <= 0, x != 0, (x > 0) & (x < 2), ~(x > 0)):
+        assert not mask.requires_grad and mask.is_leaf
+
+
+def test_properties_and_conversions():
+    x = tensor([[1.0, 2.0, 3.0]], requires_grad=True, name="x")
+    assert (x.shape, x.ndim, x.size, x.name, x.is_leaf, x.op) == ((1, 3), 2, 3, "x", True, None)
+    assert x.T.shape == (3, 1) and x.T.op == "transpose"
+    assert tensor(4.0).item() == 4.0 and float(tensor(2.0)) == 2.0
+    assert x.tolist() == [[1.0, 2.0, 3.0]]
+    d = x.detach()
+    assert not d.requires_grad and d.data is x.data
+    with pytest.raises(ValueError, match=r"one-element.*\(1, 3\)"):
+        x.item()
+    assert "requires_grad=True" in repr(x) and "op=mul" in repr(x * 2)
+
+
+def test_indexing_with_tensors_and_iteration():
+    x = tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 3 and rows[1].tolist() == [2.0, 3.0]
+    picked = x[tensor([2, 0])]
+    assert picked.tolist() == [[4.0, 5.0], [0.0, 1.0]]
+    assert x[x > 2].tolist() == [3.0, 4.0, 5.0]
+
+
+def test_in_place_helpers():
+    x = tensor([1.0, 2.0])
+    x.copy_(np.array([5.0, 6.0]))
+    assert x.tolist() == [5.0, 6.0]
+    x.zero_()
+    assert x.tolist() == [0.0, 0.0]
+
+
+def test_factories():
+    assert autograd.zeros(2, 3).shape == (2, 3) and autograd.zeros((2, 3)).shape == (2, 3)
+    assert autograd.ones(2, dtype=np.float32).dtype == np.float32
+    assert autograd.full((2,), 7.0).tolist() == [7.0, 7.0]
+    assert autograd.eye(2).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert autograd.arange(3).tolist() == [0, 1, 2]
+    assert autograd.zeros_like(autograd.ones(2, 2)).shape == (2, 2)
+    assert autograd.ones_like(tensor([1.0, 2.0])).tolist() == [1.0, 1.0]
+    assert autograd.randn(3, 4, requires_grad=True).requires_grad
+    assert autograd.rand(2, dtype=np.float32).dtype == np.float32
+
+
+def test_default_generator_is_seeded_and_restorable():
+    autograd.manual_seed(7)
+    first = autograd.randn(3).data
+    state = autograd.get_rng_state()
+    second = autograd.randn(3).data
+    autograd.set_rng_state(state)
+    np.testing.assert_array_equal(autograd.randn(3).data, second)
+    autograd.manual_seed(7)
+    np.testing.assert_array_equal(autograd.randn(3).data, first)
+    np.testing.assert_array_equal(autograd.randn(3, rng=np.random.default_rng(1)).data,
+                                  np.random.default_rng(1).standard_normal(3))
+
+
+def test_requires_grad_cannot_be_switched_off_on_a_non_leaf():
+    y = tensor(1.0, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        y.requires_grad = False
