@@ -31,8 +31,12 @@ dot:
 		echo "(macOS: 'brew install graphviz'; conda: 'conda install graphviz'). Drawing still works without it."; \
 	fi
 
+# Every package's demo that exists: python -m autograd, python -m nn, python -m optim.
+DEMOS := $(foreach package,autograd nn optim,$(if $(wildcard $(package)/__main__.py),$(package)))
+
 demo: dot $(VENV)/.demo-installed
-	$(PY) -m autograd
+	@set -e; for package in $(DEMOS); do \
+		echo "== python -m $$package"; $(PY) -m $$package; done
 
 test: dot $(VENV)/.test-installed
 	$(PY) -m pytest
