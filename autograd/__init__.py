@@ -14,10 +14,12 @@ from .functions import (abs, astype, broadcast_to, clip, concatenate, exp, expan
                         stack, std, sum, swapaxes, tanh, transpose, var, where)
 from .grad_mode import ScopeFrame, current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .gradcheck import GradcheckError, gradcheck, numeric_grad, rel_error
+from .gradgradcheck import gradgradcheck
 from .ops import unbroadcast
 from .primitive import Primitive
 from .rng import default_rng, get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
+from . import functional  # autograd.functional: vjp, jvp, jacobian, hessian, hvp
 
 __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "eye", "arange",
@@ -27,5 +29,5 @@ __all__ = [
     "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
     "ScopeFrame", "Function", "Context", "Primitive", "unbroadcast",
-    "gradcheck", "numeric_grad", "rel_error", "GradcheckError",
+    "gradcheck", "gradgradcheck", "numeric_grad", "rel_error", "GradcheckError",
 ]
