@@ -6,6 +6,7 @@
     >>> x.grad
     array([2., 4., 6.])
 """
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import backward, grad, toposort
 from .factories import arange, as_tensor, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Context, Function

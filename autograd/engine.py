@@ -1,7 +1,8 @@
 """The backward engine: an iterative topological walk that accumulates gradients."""
 import numpy as np
 
-from .grad_mode import enable_grad, no_grad
+from . import anomaly
+from .grad_mode import _state, enable_grad, no_grad
 from .tensor import Tensor
 
 
@@ -62,10 +63,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
         pending[id(output)] = _accumulate(pending.get(id(output)), grad)
     order = toposort(outputs)
     for tensor in order:
-        if tensor._freed:
-            raise RuntimeError(
-                f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
-                "pass retain_graph=True to the first backward to walk it again")
+        _check_walkable(tensor, where)
     wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
     with enable_grad() if create_graph else no_grad():
@@ -86,6 +84,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             else:
                 parent_grads = tensor._op.vjp(grad, tensor.data, [p.data for p in parents],
                                                    tensor._params, needs_grad, False)
+            if _state.anomaly:
+                anomaly.check_backward(tensor, parent_grads)
             for parent, parent_grad in zip(parents, parent_grads):
                 if parent_grad is not None:
                     pending[id(parent)] = _accumulate(pending.get(id(parent)), parent_grad)
@@ -94,6 +94,22 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             if tensor._op is not None:
                 tensor._freed = True
     return results
+
+
+def _check_walkable(tensor, where):
+    """Refuse a node whose graph was already walked, or whose saved inputs changed in place since."""
+    if tensor._freed:
+        raise RuntimeError(
+            f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
+            "pass retain_graph=True to the first backward to walk it again")
+    for position, (parent, version) in enumerate(zip(tensor._parents, tensor._saved_versions)):
+        if parent._version != version:
+            label = f"{parent.name!r} " if parent.name else ""
+            raise RuntimeError(
+                f"{where}: input {position} {label}(shape {parent.shape}) of op {tensor.op} was modified in place "
+                f"by {parent._modified_by} after the op used it (version {version}, now {parent._version}); "
+                "its gradient would be wrong. Recompute the forward after the update (e.g. call backward "
+                "before optimizer.step())")
 
 
 def _accumulate(total, grad):

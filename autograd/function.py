@@ -1,8 +1,7 @@
 """Custom ops with a hand-written backward on NumPy arrays."""
 import numpy as np
 
-from .grad_mode import _state
-from .primitive import as_tensors
+from .primitive import as_tensors, make_result
 from .tensor import Tensor
 
 
@@ -65,14 +64,7 @@ class Function:
         needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx = Context(needs_input_grad)
         out = np.asarray(cls.forward(ctx, *values))
-        requires_grad = _state.grad_enabled and any(needs_input_grad)
-        result = Tensor._make(out, requires_grad)
-        if requires_grad:
-            result._op = cls
-            result._parents = tensors
-            result._params = {"ctx": ctx, "positions": tensor_positions}
-            result._scope = _state.scope
-        return result
+        return make_result(cls, tensors, {"ctx": ctx, "positions": tensor_positions}, out)
 
     @classmethod
     def vjp(cls, grad_out, ans, inputs, params, needs_grad, create_graph):

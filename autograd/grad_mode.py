@@ -6,6 +6,7 @@ class _ThreadState(threading.local):
     def __init__(self):
         self.grad_enabled = True
         self.scope = ()  # tuple of ScopeFrame, innermost last
+        self.anomaly = False
 
 
 _state = _ThreadState()

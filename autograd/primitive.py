@@ -6,6 +6,7 @@ its inputs and its parameters (this is how VJPs build a graph under create_graph
 """
 import numpy as np
 
+from . import anomaly
 from .grad_mode import _state
 from .tensor import Tensor
 
@@ -38,14 +39,10 @@ class Primitive:
         except (ValueError, IndexError, TypeError) as exc:
             shapes = ", ".join(str(a.shape) for a in arrays)
             raise type(exc)(f"{self.name}: {exc} (input shapes {shapes})") from None
-        requires_grad = _state.grad_enabled and any(t._requires_grad for t in inputs)
-        result = Tensor._make(out if type(out) is np.ndarray else np.asarray(out), requires_grad)
-        if requires_grad:
-            result._op = self
-            result._parents = inputs
-            result._params = params
-            result._scope = _state.scope
-        return result
+        out = out if type(out) is np.ndarray else np.asarray(out)
+        if len(arrays) > 1:
+            check_dtypes(self.name, arrays, out)
+        return make_result(self, inputs, params, out)
 
     def input_vjp(self, argnum):
         """The VJP for input `argnum`."""
@@ -65,6 +62,33 @@ class VariadicPrimitive(Primitive):
     def input_vjp(self, argnum):
         vjp = self.vjps[0]
         return lambda grad_out, ans, *inputs, **params: vjp(argnum, grad_out, ans, *inputs, **params)
+
+
+def make_result(op, inputs, params, out):
+    """The output Tensor of `op`; it records the op, its inputs and their versions when grad is needed."""
+    if _state.anomaly:
+        anomaly.check_forward(op.name, inputs, out)
+    requires_grad = _state.grad_enabled and any(t._requires_grad for t in inputs)
+    result = Tensor._make(out, requires_grad)
+    if requires_grad:
+        result._op = op
+        result._parents = inputs
+        result._params = params
+        result._scope = _state.scope
+        result._saved_versions = tuple(t._version for t in inputs)
+        if _state.anomaly:
+            result._trace = anomaly.user_frame()
+    return result
+
+
+def check_dtypes(name, arrays, out):
+    """Refuse ops whose floating inputs would be silently cast to another float type."""
+    for array in arrays:
+        if array.dtype.kind == "f" and array.dtype != out.dtype:
+            dtypes = ", ".join(str(a.dtype) for a in arrays)
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise TypeError(f"{name}: inputs of dtypes {dtypes} (shapes {shapes}) would be computed in {out.dtype}, "
+                            "silently changing the precision of the float input; cast one with .astype(...) first")
 
 
 def as_tensors(args):

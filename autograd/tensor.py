@@ -25,7 +25,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "_requires_grad", "name", "role", "_op", "_parents", "_params",
-                 "_scope", "_freed", "_version", "__weakref__")
+                 "_scope", "_freed", "_version", "_modified_by", "_saved_versions", "_trace", "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to Tensor's reflected operators
     __hash__ = object.__hash__
 
@@ -51,6 +51,9 @@ class Tensor:
         self._scope = ()
         self._freed = False
         self._version = 0
+        self._modified_by = None
+        self._saved_versions = ()
+        self._trace = None
 
     @classmethod
     def _make(cls, array, requires_grad=False):
@@ -110,16 +113,29 @@ class Tensor:
         """A new leaf sharing this tensor's data, outside the graph."""
         return Tensor._make(self.data)
 
+    @property
+    def version(self):
+        """How many in-place changes this tensor's data has seen (through the library)."""
+        return self._version
+
+    def mark_modified(self, by):
+        """Record an in-place change of `.data` made by `by` (e.g. "Adam.step").
+
+        Backward refuses to use a tensor changed after an op saved it.
+        """
+        self._version += 1
+        self._modified_by = by
+
     def zero_(self):
         """Fill with zeros in place."""
         self.data[...] = 0
-        self._version += 1
+        self.mark_modified("zero_")
         return self
 
     def copy_(self, source):
         """Copy `source` (broadcast) into this tensor's data in place."""
         np.copyto(self.data, source.data if isinstance(source, Tensor) else source, casting="same_kind")
-        self._version += 1
+        self.mark_modified("copy_")
         return self
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
