@@ -1,0 +1,267 @@
+"""The Optimizer base: parameter groups, lazy per-parameter state, steps and state dicts.
+
+Shaped like `torch.optim.Optimizer`. A rule subclasses it and supplies two small methods:
+`_init_state(param, group)` (optax's `init`: the state of one parameter before its first
+step) and `_update(param, grad, state, group)` (optax's `update`: returns the parameter's
+new value and new state, both computed without touching the inputs). The base class does
+the rest, and writes every parameter through one helper, `_write`.
+"""
+import copy
+
+import numpy as np
+
+from autograd import Tensor, enable_grad, no_grad
+
+from . import _checks
+
+
+def lerp(start, end, weight):
+    """`start + weight * (end - start)`, evaluated as `torch.lerp` does (from the nearer end)."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
+def directed(grad, maximize):
+    """The gradient to descend along: `-grad` when maximizing, `grad` otherwise."""
+    return -grad if maximize else grad
+
+
+def regularized(param, grad, group, decoupled=False):
+    """The `(param, grad)` a rule sees after `maximize` and `weight_decay`.
+
+    L2 weight decay (PyTorch's default) adds `weight_decay * param` to the gradient;
+    decoupled weight decay (AdamW, Loshchilov & Hutter) shrinks the parameter instead,
+    `param * (1 - lr * weight_decay)`, before the rule's own step.
+    """
+    grad = directed(grad, group["maximize"])
+    weight_decay = group["weight_decay"]
+    if weight_decay == 0:
+        return param, grad
+    if decoupled:
+        return param * (1 - group["lr"] * weight_decay), grad
+    return param, grad + weight_decay * param
+
+
+def _describe(index, param):
+    name = f" ({param.name!r})" if isinstance(param, Tensor) and param.name else ""
+    return f"params[{index}]{name}"
+
+
+def _as_group_list(params):
+    """The parameter groups given to an optimizer, as a list of dicts (not yet validated)."""
+    if isinstance(params, (Tensor, dict)):
+        raise TypeError(
+            "params must be an iterable of Tensors or of dicts (parameter groups), "
+            f"got a single {type(params).__name__}; wrap it in a list"
+        )
+    try:
+        items = list(params)
+    except TypeError:
+        raise TypeError(f"params must be an iterable of Tensors or of dicts, got {type(params).__name__}") from None
+    if not items:
+        raise ValueError("params is an empty list: the optimizer has nothing to optimize")
+    if all(isinstance(item, dict) for item in items):
+        return items
+    if any(isinstance(item, dict) for item in items):
+        raise TypeError("params must be all Tensors or all dicts (parameter groups), not a mixture")
+    return [{"params": items}]
+
+
+class Optimizer:
+    """Base class of the update rules: `Optimizer(params, defaults)`.
+
+    `params` is an iterable of tensors, or of dicts (parameter groups) each with a
+    `"params"` entry and optional hyper-parameters that override `defaults`.
+    `param_groups` is the list of groups; `state` maps each parameter (tensors hash by
+    identity) to its per-parameter state, created at its first step. `step()` skips
+    parameters whose grad is None and runs under `no_grad`.
+    """
+
+    # Hyper-parameter name -> check (see `optim._checks`); each rule extends this table.
+    hyperparameter_checks = {"lr": _checks.non_negative}
+
+    def __init__(self, params, defaults):
+        self._check_hyperparameters(defaults, where="")
+        groups = _as_group_list(params)
+        self.defaults = dict(defaults)
+        self.param_groups = []
+        self.state = {}
+        for group in groups:
+            self.add_param_group(group)
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for index, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {index}")
+            lines.extend(f"    {key}: {value}" for key, value in sorted(group.items()) if key != "params")
+        return "\n".join(lines + [")"])
+
+    # -- validation -----------------------------------------------------------
+    def _check_hyperparameters(self, group, where):
+        for name, check in self.hyperparameter_checks.items():
+            if name in group:
+                check(where + name, group[name])
+        self._check_group(group, where)
+
+    def _check_group(self, group, where):
+        """Checks that involve several hyper-parameters together (overridden where needed)."""
+
+    def add_param_group(self, param_group):
+        """Add a group: a dict with `"params"` and optional hyper-parameters.
+
+        Everything is checked before the group is added: each parameter is a leaf tensor
+        that requires grad, none appears twice or in another group, and the filled-in
+        hyper-parameters are valid.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError("param_group must have a 'params' entry")
+        where = f"param_groups[{len(self.param_groups)}]: "
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(f"{where}params must be an ordered collection of Tensors, not a set")
+        params = list(params)
+        if not params:
+            raise ValueError(f"{where}params is empty")
+        for index, param in enumerate(params):
+            if not isinstance(param, Tensor):
+                raise TypeError(f"{where}params[{index}] must be a Tensor, got {type(param).__name__}")
+            if not param.requires_grad:
+                raise ValueError(f"{where}{_describe(index, param)} does not require grad; nothing would move it")
+            if not param.is_leaf:
+                raise ValueError(f"{where}{_describe(index, param)} is not a leaf tensor (made by {param.op})")
+        if len({id(param) for param in params}) != len(params):
+            raise ValueError(f"{where}params contains the same tensor more than once")
+        taken = {id(param) for group in self.param_groups for param in group["params"]}
+        for index, param in enumerate(params):
+            if id(param) in taken:
+                raise ValueError(f"{where}{_describe(index, param)} is already in another parameter group")
+        group = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        self._check_hyperparameters(group, where)
+        group["params"] = params
+        self.param_groups.append(group)
+
+    # -- stepping ---------------------------------------------------------------
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients: set them to None (default) or fill them with zeros."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                if set_to_none:
+                    param.grad = None
+                else:
+                    param.grad = np.zeros_like(param.grad)
+
+    def _evaluate(self, closure):
+        """Run `closure` (with grad enabled) and return its loss; None without a closure."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def step(self, closure=None):
+        """One update of every parameter that has a grad; returns the closure's loss."""
+        loss = self._evaluate(closure)
+        with no_grad():
+            for group in self.param_groups:
+                self._step_group(group)
+        return loss
+
+    def _step_group(self, group):
+        for param in group["params"]:
+            if param.grad is None:
+                continue
+            state = self.state.get(param)
+            if state is None:
+                state = self._init_state(param.data, group)
+            value, self.state[param] = self._update(param.data, param.grad, state, group)
+            self._write(param, value)
+
+    def _write(self, param, value):
+        """The one place where an optimizer changes a parameter: in place, same dtype."""
+        np.copyto(param.data, value, casting="same_kind")
+
+    def _init_state(self, param, group):
+        """The state of `param` (an ndarray) before its first step."""
+        raise NotImplementedError
+
+    def _update(self, param, grad, state, group):
+        """`(new value of param, new state)` after one step; must not modify its inputs."""
+        raise NotImplementedError
+
+    # -- state dicts ----------------------------------------------------------------
+    def state_dict(self):
+        """A copy of the optimizer's state, with parameters replaced by their position.
+
+        `{"state": {index: {...}}, "param_groups": [{...hyper-parameters, "params": [index, ...]}]}`
+        as in PyTorch; indices count the parameters of all groups in order. Unlike
+        PyTorch, the arrays are copies: later steps do not change a saved state dict.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {key: copy.deepcopy(value) for key, value in group.items() if key != "params"}
+            packed["params"] = [index.setdefault(param, len(index)) for param in group["params"]]
+            groups.append(packed)
+        state = {index[param]: copy.deepcopy(value) for param, value in self.state.items()}
+        return {"state": dict(sorted(state.items())), "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Load a `state_dict()` (from this or an equal optimizer), parameters matched by position.
+
+        Group count, group sizes and the shapes of the saved arrays are checked before
+        anything changes; floating-point arrays are copied and cast to their parameter's dtype.
+        """
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError("state_dict must be a dict with exactly the keys 'state' and 'param_groups'")
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"state_dict has {len(saved_groups)} parameter groups, this optimizer has {len(self.param_groups)}"
+            )
+        owners = {}
+        new_groups = []
+        for number, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"state_dict param_groups[{number}] has {len(saved['params'])} parameters, "
+                    f"this optimizer's has {len(group['params'])}"
+                )
+            new_group = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
+            self._check_hyperparameters(new_group, f"state_dict param_groups[{number}]: ")
+            new_group["params"] = group["params"]
+            new_groups.append(new_group)
+            for index, param in zip(saved["params"], group["params"]):
+                owners[index] = (param, new_group)
+        new_state = {}
+        for index, saved in state_dict["state"].items():
+            if index not in owners:
+                raise ValueError(f"state_dict state refers to parameter {index!r}, which no group lists")
+            param, group = owners[index]
+            new_state[param] = self._loaded_state(index, param, saved, group)
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def _loaded_state(self, index, param, saved, group):
+        fresh = self._init_state(param.data, group)
+        loaded = {}
+        for key in fresh:
+            if key not in saved:
+                raise ValueError(f"state_dict state[{index}] lacks {key!r}")
+        for key, value in saved.items():
+            template = fresh.get(key)
+            if isinstance(template, np.ndarray):
+                value = np.asarray(value)
+                if value.shape != template.shape:
+                    raise ValueError(
+                        f"state_dict state[{index}][{key!r}] has shape {value.shape}, expected {template.shape}"
+                    )
+                loaded[key] = value.astype(template.dtype, copy=True)
+            else:
+                loaded[key] = copy.deepcopy(value)
+        return loaded
