@@ -1,0 +1,72 @@
+"""functional.batch_norm: the composite (autodiff) batch norm, its fused twin and the running statistics."""
+from autograd import Tensor, as_tensor, ops
+
+from .batchnorm_fused import FusedBatchNorm
+from .batchnorm_steps import channel_axes, channel_shape, normalize_batch, scale_and_shift, values_per_channel
+
+
+def check_batch_norm_input(input, op):
+    """Raise ValueError unless `input` is (N, C) or (N, C, L) floating point."""
+    if input.ndim not in (2, 3):
+        raise ValueError(f"{op}: expected 2D (N, C) or 3D (N, C, L) input (got {input.ndim}D input of shape "
+                         f"{input.shape})")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{op}: input must be floating point, got dtype {input.dtype}")
+
+
+def _check_arguments(input, running_mean, running_var, weight, bias, training):
+    check_batch_norm_input(input, "batch_norm")
+    channels = input.shape[1]
+    for label, tensor in (("running_mean", running_mean), ("running_var", running_var),
+                          ("weight", weight), ("bias", bias)):
+        if tensor is not None and as_tensor(tensor).shape != (channels,):
+            raise ValueError(f"batch_norm: {label} must have shape ({channels},) for input of shape {input.shape}, "
+                             f"got {as_tensor(tensor).shape}")
+    for label, tensor in (("running_mean", running_mean), ("running_var", running_var)):
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"batch_norm: {label} must be a Tensor (it is updated in place), got {type(tensor).__name__}")
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: pass both running_mean and running_var, or neither")
+    if training and values_per_channel(input) <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    if not training and running_mean is None:
+        raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
+
+
+def update_running_stats(running_mean, running_var, mean, var, m, momentum):
+    """running = (1 - momentum) * running + momentum * batch, in place, with the unbiased variance.
+
+    `mean` and `var` are the batch's mean and biased variance (arrays of any shape with C
+    values); PyTorch stores var * m / (m - 1) in running_var.
+    """
+    running_mean.copy_((1 - momentum) * running_mean.data + momentum * mean.reshape(-1))
+    running_var.copy_((1 - momentum) * running_var.data + momentum * var.reshape(-1) * (m / (m - 1)))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5, fused=False):
+    """Batch normalisation of (N, C) or (N, C, L) input, per channel.
+
+    training=True: normalise with the batch mean and biased batch variance through the
+    primitive ops of `normalize_batch` (mean, sub, pow, mean, add eps, sqrt, div), then
+    scale by `weight` and shift by `bias`, so autodiff derives the backward; if running
+    stats are given they are updated in place (momentum as in PyTorch). With fused=True
+    the same numbers come from one `FusedBatchNorm` node with the hand-derived backward.
+    training=False: normalise with running_mean and running_var.
+    """
+    input = as_tensor(input)
+    _check_arguments(input, running_mean, running_var, weight, bias, training)
+    if not training:
+        shape = channel_shape(input)
+        xhat = (input - running_mean.reshape(shape)) / ops.sqrt(running_var.reshape(shape) + eps)
+        return scale_and_shift(xhat, weight, bias)
+    if fused:
+        out = FusedBatchNorm.apply(input, weight, bias, eps)
+        mean, var = input.data.mean(axis=channel_axes(input)), input.data.var(axis=channel_axes(input))
+    else:
+        steps = normalize_batch(input, eps)
+        out = scale_and_shift(steps.xhat, weight, bias)
+        mean, var = steps.mean.data, steps.var.data
+    if running_mean is not None:
+        update_running_stats(running_mean, running_var, mean, var, values_per_channel(input), momentum)
+    return out

@@ -1,0 +1,59 @@
+"""The batch-normalising transform, step by step (Ioffe & Szegedy 2015, Algorithm 1).
+
+`normalize_batch` is written with autograd's primitives, which take Tensors (and then
+record the graph, so autodiff yields the backward) or plain ndarrays (and then just
+compute: the hand-derived backward and the fused op reuse the very same steps).
+"""
+from collections import namedtuple
+
+from autograd import ops
+
+BatchNormSteps = namedtuple("BatchNormSteps", ["mean", "centered", "squared", "var", "var_eps", "std", "xhat"])
+BatchNormSteps.__doc__ = """The intermediates of the batch-normalising transform, in forward order.
+
+mean      mu_B = 1/m sum_i x_i                      (per channel, kept dims)
+centered  x_i - mu_B
+squared   (x_i - mu_B)^2
+var       sigma_B^2 = 1/m sum_i (x_i - mu_B)^2     (the biased batch variance)
+var_eps   sigma_B^2 + eps
+std       sqrt(sigma_B^2 + eps)
+xhat      (x_i - mu_B) / sqrt(sigma_B^2 + eps)
+"""
+
+
+def channel_axes(input):
+    """The axes BatchNorm reduces over: (0,) for (N, C) input, (0, 2) for (N, C, L) input."""
+    return (0,) if input.ndim == 2 else (0, 2)
+
+
+def channel_shape(input):
+    """The shape that broadcasts a per-channel vector against `input`: (1, C) or (1, C, 1)."""
+    return (1, input.shape[1]) if input.ndim == 2 else (1, input.shape[1], 1)
+
+
+def values_per_channel(input):
+    """m: how many values each channel's statistics summarise (N, or N * L)."""
+    return input.size // input.shape[1]
+
+
+def normalize_batch(x, eps):
+    """Algorithm 1 up to xhat: the mini-batch mean, variance and the normalised input.
+
+    `x` is (N, C) or (N, C, L); statistics are per channel (axis 1).
+    """
+    axes = channel_axes(x)
+    mean = ops.mean(x, axis=axes, keepdims=True)         # mu_B = 1/m sum x_i
+    centered = x - mean                                  # x_i - mu_B
+    squared = centered ** 2                              # (x_i - mu_B)^2
+    var = ops.mean(squared, axis=axes, keepdims=True)    # sigma_B^2 = 1/m sum (x_i - mu_B)^2
+    var_eps = var + eps                                  # sigma_B^2 + eps
+    std = ops.sqrt(var_eps)                              # sqrt(sigma_B^2 + eps)
+    xhat = centered / std                                # xhat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)
+    return BatchNormSteps(mean, centered, squared, var, var_eps, std, xhat)
+
+
+def scale_and_shift(xhat, weight, bias):
+    """y_i = gamma * xhat_i + beta, the last step of Algorithm 1 (None means gamma = 1, resp. beta = 0)."""
+    shape = channel_shape(xhat)
+    out = xhat if weight is None else xhat * weight.reshape(shape)
+    return out if bias is None else out + bias.reshape(shape)

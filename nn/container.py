@@ -1,0 +1,35 @@
+"""Sequential: modules applied one after the other."""
+from .module import Module
+
+
+class Sequential(Module):
+    """Apply the given modules in order; they are registered as children "0", "1", ..."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential: argument {index} must be an nn.Module, got {type(module).__name__}")
+            self.add_module(str(index), module)
+
+    def forward(self, input):
+        for module in self.children():
+            input = module(input)
+        return input
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        """The module at position `index` (negative counts from the end)."""
+        if not isinstance(index, int):
+            raise TypeError(f"Sequential: index must be an int, got {type(index).__name__}")
+        return list(self._modules.values())[index]
+
+    def append(self, module):
+        """Add `module` at the end."""
+        self.add_module(str(len(self)), module)
+        return self

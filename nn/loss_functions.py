@@ -1,0 +1,67 @@
+"""Loss functions of nn.functional, composed of primitive ops (stable forms, PyTorch's semantics)."""
+import numpy as np
+
+from autograd import Tensor, as_tensor, stack, zeros_like
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss, reduction, op):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _same_shape(input, target, op):
+    input, target = as_tensor(input), as_tensor(target)
+    if input.shape != target.shape:
+        raise ValueError(f"{op}: input has shape {input.shape} but target has shape {target.shape}; they must match")
+    return input, target
+
+
+def mse_loss(input, target, reduction="mean"):
+    """(input - target)^2, averaged (or summed) over all elements."""
+    input, target = _same_shape(input, target, "mse_loss")
+    return _reduce((input - target) ** 2, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """|input - target|, averaged (or summed) over all elements."""
+    input, target = _same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction, "l1_loss")
+
+
+def cross_entropy(input, target, reduction="mean"):
+    """-log softmax(input)[target] for logits (N, C) and integer class targets (N,) in [0, C).
+
+    Computed as logsumexp(x) - x[target], stable for any magnitude of the logits.
+    """
+    input = as_tensor(input)
+    target = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if input.ndim != 2:
+        raise ValueError(f"cross_entropy: input must be logits of shape (N, C), got {input.shape}")
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: target must hold integer class indices, got dtype {target.dtype}")
+    if target.shape != (input.shape[0],):
+        raise ValueError(f"cross_entropy: target must have shape ({input.shape[0]},) for input {input.shape}, "
+                         f"got {target.shape}")
+    if target.size and (target.min() < 0 or target.max() >= input.shape[1]):
+        raise ValueError(f"cross_entropy: target values must be in [0, {input.shape[1]}), got "
+                         f"min {target.min()}, max {target.max()}")
+    picked = input[np.arange(input.shape[0]), target]
+    return _reduce(input.logsumexp(axis=1) - picked, reduction, "cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """-[t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))] for logits x, computed stably.
+
+    Rewritten as (1 - t) x + softplus(-x) with softplus(z) = logsumexp([0, z]), whose
+    gradient is exact everywhere (also at x = 0) and never overflows.
+    """
+    input, target = _same_shape(input, target, "binary_cross_entropy_with_logits")
+    softplus_of_minus_x = stack([zeros_like(input), -input]).logsumexp(axis=0)
+    return _reduce((1 - target) * input + softplus_of_minus_x, reduction, "binary_cross_entropy_with_logits")
