@@ -7,6 +7,7 @@
     array([2., 4., 6.])
 """
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .draw import draw_graph
 from .engine import backward, grad, toposort
 from .factories import arange, as_tensor, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Context, Function
@@ -30,5 +31,5 @@ __all__ = [
     "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
     "ScopeFrame", "Function", "Context", "Primitive", "unbroadcast",
-    "gradcheck", "gradgradcheck", "numeric_grad", "rel_error", "GradcheckError",
+    "gradcheck", "gradgradcheck", "numeric_grad", "rel_error", "GradcheckError", "draw_graph",
 ]
