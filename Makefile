@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet
 TORCH := torch==2.13.0
 
-.PHONY: demo test dot clean
+.PHONY: demo test bench dot clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(VENV)/.demo-installed: pyproject.toml | $(PY)
 $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PIP) $(TORCH)
 	$(PIP) -e '.[test,notebooks]'
+	touch $@
+
+$(VENV)/.bench-installed: pyproject.toml | $(PY)
+	$(PIP) $(TORCH)
+	$(PIP) -e '.[test]'  # includes micrograd and threadpoolctl
 	touch $@
 
 # Graphviz's `dot` renders the computation graphs.
@@ -40,6 +45,10 @@ demo: dot $(VENV)/.demo-installed
 
 test: dot $(VENV)/.test-installed
 	$(PY) -m pytest
+
+# The benchmark suite (benchmarks/RESULTS.md); OpenBLAS picks its own kernel for this CPU.
+bench: $(VENV)/.bench-installed
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

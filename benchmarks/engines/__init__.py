@@ -1,0 +1,1 @@
+"""One module per engine; each builds a `step()` callable per workload."""

@@ -1,0 +1,3 @@
+"""Why a target is missed, by case key (shown in RESULTS.md only when it is missed)."""
+
+REASONS = {}

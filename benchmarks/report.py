@@ -1,0 +1,96 @@
+"""The results as Markdown: the machine, one table of ratios, and the missed targets."""
+from .cases import MAX_GROWTH_BYTES
+from .machine import describe_threadpools
+from .reasons import REASONS
+
+HEADER = "| Workload | Engine | Median | × GEMM limit | Subject ÷ engine | Target | Met |"
+
+
+def _time(seconds):
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds * 1e6:.3g} µs"
+
+
+def _cell(case, result):
+    if case.metric == "memory":
+        return (f"peak {result['peak'] / 2 ** 20:.3g} MiB, {result['growth'] / 2 ** 10:+.0f} KiB "
+                f"over {case.notes['steps']:,} steps")
+    if case.metric == "chain":
+        return f"{_time(result['value'])}/op (fwd {_time(result['forward'])}, bwd {_time(result['backward'])})"
+    return _time(result["value"])
+
+
+def _value(case, result):
+    return result["peak"] if case.metric == "memory" else result["value"]
+
+
+def verdict(case, results):
+    """(ratio of the subject to the reference, whether the target is met)."""
+    subject = results[case.entries[0].label]
+    ratio = _value(case, subject) / _value(case, results[case.target.reference])
+    met = ratio <= case.target.ratio
+    if case.metric == "memory":
+        met = met and subject["growth"] <= MAX_GROWTH_BYTES
+    return ratio, met
+
+
+def _target_text(case):
+    text = f"≤ {case.target.ratio:g}× {case.target.reference}"
+    if case.metric == "memory":
+        text += f"; growth ≤ {MAX_GROWTH_BYTES // 1024} KiB"
+    return text
+
+
+def table(cases, results, rates):
+    """One row per engine and workload; the subject is each workload's first row."""
+    rows = [HEADER, "|" + " --- |" * 7]
+    for case in cases:
+        measured = results[case.key]
+        subject = _value(case, measured[case.entries[0].label])
+        limit = case.flops / rates[case.dtype] if case.flops else None
+        for position, entry in enumerate(case.entries):
+            result = measured[entry.label]
+            title = case.title if position == 0 else ""
+            if position == 0 and limit:
+                title += f" (limit {_time(limit)})"
+            multiple = f"{result['value'] / limit:.0f}×" if limit else ""
+            ratio = f"{subject / _value(case, result):.2f}" if position else ""
+            target = met = ""
+            if entry.label == case.target.reference:
+                target = _target_text(case)
+                met = "yes" if verdict(case, measured)[1] else "**no**"
+            rows.append(f"| {title} | {entry.label} | {_cell(case, result)} | {multiple} | {ratio} | {target} | {met} |")
+    return "\n".join(rows)
+
+
+def misses(cases, results):
+    """A paragraph per missed target: by how much, and why."""
+    lines = []
+    for case in cases:
+        ratio, met = verdict(case, results[case.key])
+        if not met:
+            lines.append(f"- **{case.title}**: {ratio:.2f}× {case.target.reference} against a target of "
+                         f"{case.target.ratio:g}× ({ratio / case.target.ratio:.2f}× over). "
+                         + REASONS.get(case.key, ""))
+    return "\n".join(lines) or "Every target is met."
+
+
+def markdown(cases, results, rates, pools, facts, settings):
+    """The whole RESULTS.md."""
+    mode = "quick (small sizes, one round; not for comparison)" if settings["grouped"] else (
+        f"{settings['rounds']} rounds, each engine in its own process per round (A B A B), "
+        f"{settings['warmup']} warm-up calls, then at least {settings['repeat']} calls and "
+        f"{settings['min_seconds']:g} s per process; medians over all rounds")
+    machine = [f"- {name}: {value}" for name, value in facts.items()]
+    machine += [f"- GEMM rate ({dtype}, numpy.matmul): {rate / 1e9:.1f} GFLOP/s" for dtype, rate in rates.items()]
+    for engine, engine_pools in pools.items():
+        machine += [f"- thread pools in the {engine} process: " + "; ".join(describe_threadpools(engine_pools))]
+    return "\n".join([
+        "# Benchmark results", "",
+        "Written by `python -m benchmarks`. The subject of each workload is its first row; "
+        "`Subject ÷ engine` is the subject's median over that engine's. `× GEMM limit` is the time over "
+        "the workload's matmul FLOPs divided by the machine's GEMM rate (the physical limit).", "",
+        f"Mode: {mode}.", "", "## Machine", "", *machine, "", "## Results", "", table(cases, results, rates), "",
+        "## Targets missed", "", misses(cases, results), "",
+    ])
