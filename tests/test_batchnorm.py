@@ -1,0 +1,269 @@
+"""BatchNorm1d from primitive ops against PyTorch, and the hand-derived backward against autodiff."""
+import numpy as np
+import pytest
+import torch
+
+import nn
+from autograd import GradcheckError, Tensor, grad, gradcheck, numeric_grad, rel_error
+from nn import functional as F
+from nn.batchnorm_steps import normalize_batch
+from test_nn_reference import assert_close
+
+SHAPES = [(8, 3), (6, 4, 5)]
+
+
+def _pair(channels, rng, **options):
+    """A BatchNorm1d here and in PyTorch (float64) with the same random affine parameters."""
+    ours = nn.BatchNorm1d(channels, **options)
+    theirs = torch.nn.BatchNorm1d(channels, dtype=torch.float64, **options)
+    if ours.affine:
+        weight, bias = rng.normal(1, 0.3, channels), rng.normal(0, 0.3, channels)
+        ours.load_state_dict({**ours.state_dict(), "weight": weight, "bias": bias})
+        with torch.no_grad():
+            theirs.weight.copy_(torch.from_numpy(weight))
+            theirs.bias.copy_(torch.from_numpy(bias))
+    return ours, theirs
+
+
+def _step(ours, theirs, x, grad_out):
+    """One forward and backward in both; returns ((out, grads), (out, grads)) with grads of x, weight, bias."""
+    x_ours, x_theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out_ours, out_theirs = ours(x_ours), theirs(x_theirs)
+    out_ours.backward(grad_out)
+    out_theirs.backward(torch.from_numpy(grad_out))
+    grads_ours = [x_ours.grad] + [p.grad for p in ours.parameters()]
+    grads_theirs = [x_theirs.grad.numpy()] + [p.grad.numpy() for p in theirs.parameters()]
+    ours.zero_grad()
+    theirs.zero_grad()
+    return (out_ours.data, grads_ours), (out_theirs.detach().numpy(), grads_theirs)
+
+
+def _assert_same_state(ours, theirs):
+    expected = {key: value.numpy() for key, value in theirs.state_dict().items()}
+    actual = ours.state_dict()
+    assert list(actual) == list(expected)
+    for key in expected:
+        assert_close(actual[key], expected[key], what=key)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("momentum", [0.1, None])
+@pytest.mark.parametrize("fused", [False, True])
+def test_training_steps_and_eval_match_pytorch(shape, momentum, fused, rng):
+    ours, theirs = _pair(shape[1], rng, momentum=momentum)
+    ours.fused = fused
+    for step in range(4):
+        x = rng.normal(2.0 * step, 1.0 + step, shape)
+        (out, grads), (expected, expected_grads) = _step(ours, theirs, x, rng.normal(size=shape))
+        assert_close(out, expected, what=f"output at step {step}")
+        for name, g, expected_g in zip(("x", "weight", "bias"), grads, expected_grads):
+            assert_close(g, expected_g, what=f"grad {name} at step {step}")
+        _assert_same_state(ours, theirs)
+    assert int(ours.num_batches_tracked.item()) == 4
+    ours.eval()
+    theirs.eval()
+    x = rng.normal(size=shape)
+    (out, grads), (expected, expected_grads) = _step(ours, theirs, x, rng.normal(size=shape))
+    assert_close(out, expected, what="eval output")
+    for g, expected_g in zip(grads, expected_grads):
+        assert_close(g, expected_g, what="eval gradient")
+    _assert_same_state(ours, theirs)  # eval leaves the running stats alone
+
+
+@pytest.mark.parametrize("options", [{"affine": False}, {"track_running_stats": False},
+                                     {"affine": False, "track_running_stats": False}])
+def test_options_match_pytorch(options, rng):
+    ours, theirs = _pair(3, rng, **options)
+    for mode in ("train", "eval"):
+        getattr(ours, mode)()
+        getattr(theirs, mode)()
+        x = rng.normal(size=(5, 3, 2))
+        (out, grads), (expected, expected_grads) = _step(ours, theirs, x, rng.normal(size=x.shape))
+        assert_close(out, expected, what=f"{mode} output")
+        for g, expected_g in zip(grads, expected_grads):
+            assert_close(g, expected_g, what=f"{mode} gradient")
+        _assert_same_state(ours, theirs)
+
+
+def test_state_dict_keys_and_shapes_equal_pytorch():
+    ours, theirs = nn.BatchNorm1d(7), torch.nn.BatchNorm1d(7)
+    assert {k: v.shape for k, v in ours.state_dict().items()} == \
+        {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    assert ours.state_dict()["num_batches_tracked"].dtype == np.int64
+
+
+def test_pytorch_state_dict_loads_and_gives_the_same_eval_output(rng):
+    theirs = torch.nn.BatchNorm1d(4, dtype=torch.float64)
+    theirs.train()
+    for _ in range(3):
+        theirs(torch.tensor(rng.normal(1, 2, (10, 4))))
+    theirs.eval()
+    ours = nn.BatchNorm1d(4).eval()
+    ours.load_state_dict(theirs.state_dict())
+    x = rng.normal(size=(6, 4))
+    assert_close(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy())
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1)])
+def test_one_value_per_channel_in_training_raises_as_pytorch(shape):
+    bn = nn.BatchNorm1d(3)
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+        bn(Tensor(np.ones(shape)))
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+        torch.nn.BatchNorm1d(3)(torch.ones(shape))
+    assert int(bn.num_batches_tracked.item()) == 0  # nothing half-changed
+    assert_close(bn.running_var.data, np.ones(3))
+    bn.eval()
+    assert bn(Tensor(np.ones(shape))).shape == shape  # eval mode takes a single sample
+
+
+def test_bad_input_names_the_op_and_the_shapes():
+    bn = nn.BatchNorm1d(3)
+    with pytest.raises(ValueError, match=r"BatchNorm1d: .*\(4, 5\).*num_features=3"):
+        bn(Tensor(np.ones((4, 5))))
+    with pytest.raises(ValueError, match=r"expected 2D \(N, C\) or 3D \(N, C, L\) input \(got 4D"):
+        bn(Tensor(np.ones((2, 3, 4, 5))))
+    with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
+        F.batch_norm(Tensor(np.ones((4, 3))), None, None, Tensor(np.ones(2)), training=True)
+
+
+def test_the_composite_graph_shows_the_primitive_ops(rng):
+    x = Tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    out = nn.BatchNorm1d(3)(x)
+    ops, stack = set(), [out]
+    while stack:
+        tensor = stack.pop()
+        if tensor.op is not None:
+            ops.add(tensor.op)
+            stack.extend(tensor.parents)
+    assert {"mean", "sub", "pow", "add", "sqrt", "div", "mul"} <= ops
+    fused = nn.BatchNorm1d(3, fused=True)(x)
+    assert fused.op == "FusedBatchNorm" and fused.parents[0] is x
+
+
+def test_float32_training_is_float32_and_close_to_float64(rng):
+    x = rng.normal(size=(8, 3, 2))
+    bn64, bn32 = nn.BatchNorm1d(3), nn.BatchNorm1d(3).float()
+    out64, out32 = bn64(Tensor(x)), bn32(Tensor(x.astype(np.float32)))
+    assert out32.dtype == np.float32 and bn32.running_var.dtype == np.float32
+    assert_close(out32.data, out64.data, rtol=1e-5, atol=1e-5)
+
+
+# -- the hand-derived backward -------------------------------------------------------------
+
+def _autodiff(grad_out, x, weight, eps=1e-5):
+    inputs = [Tensor(a, requires_grad=True) for a in (x, weight, np.zeros_like(weight))]
+    F.batch_norm(inputs[0], None, None, inputs[1], inputs[2], training=True, eps=eps).backward(grad_out)
+    return [t.grad for t in inputs]
+
+
+def _fused(grad_out, x, weight, eps=1e-5):
+    inputs = [Tensor(a, requires_grad=True) for a in (x, weight, np.zeros_like(weight))]
+    F.batch_norm(inputs[0], None, None, inputs[1], inputs[2], training=True, eps=eps, fused=True).backward(grad_out)
+    return [t.grad for t in inputs]
+
+
+HAND_DERIVED = {
+    "compact": F.batch_norm_backward,
+    "staged": lambda *args: F.batch_norm_backward_staged(*args)[:3],
+    "fused": _fused,
+}
+
+
+@pytest.mark.parametrize("method", sorted(HAND_DERIVED))
+@pytest.mark.parametrize("shape", [(2, 1), (8, 3), (5, 4, 6), (32, 16)])
+def test_hand_derived_backward_equals_autodiff(method, shape, rng):
+    x = rng.normal(3.0, 2.0, shape)
+    weight, grad_out = rng.normal(1, 0.5, shape[1]), rng.normal(size=shape)
+    expected = _autodiff(grad_out, x, weight)
+    for name, actual, reference in zip(("grad_x", "grad_weight", "grad_bias"),
+                                       HAND_DERIVED[method](grad_out, x, weight), expected):
+        assert rel_error(actual, reference) < 1e-10, (method, name, rel_error(actual, reference))
+
+
+@pytest.mark.parametrize("method", sorted(HAND_DERIVED))
+def test_hand_derived_backward_equals_central_differences(method, rng):
+    x, weight, bias = rng.normal(size=(6, 3, 2)), rng.normal(1, 0.5, 3), rng.normal(size=3)
+    grad_out = rng.normal(size=x.shape)
+    numeric = numeric_grad(lambda *t: F.batch_norm(t[0], None, None, t[1], t[2], training=True),
+                           [Tensor(x.copy()), Tensor(weight.copy()), Tensor(bias)], grad_output=grad_out)
+    for actual, reference in zip(HAND_DERIVED[method](grad_out, x, weight), numeric):
+        assert rel_error(actual, reference) < 1e-7
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_gradcheck_batch_norm(fused, rng):
+    inputs = [Tensor(rng.normal(size=(5, 2, 3)), requires_grad=True),
+              Tensor(rng.normal(size=2), requires_grad=True), Tensor(rng.normal(size=2), requires_grad=True)]
+    assert gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True, fused=fused), inputs)
+
+
+def test_gradcheck_catches_a_wrong_hand_derived_backward(rng, monkeypatch):
+    from nn import batchnorm_fused
+
+    def vanilla_only(ctx, grad_out):  # drops the feedback through mu and sigma
+        xhat, std, gamma = ctx.saved
+        return grad_out * gamma / std, (grad_out * xhat).sum(axis=0), grad_out.sum(axis=0), None
+
+    monkeypatch.setattr(batchnorm_fused.FusedBatchNorm, "backward", staticmethod(vanilla_only))
+    x = Tensor(rng.normal(size=(5, 2)), requires_grad=True)
+    with pytest.raises(GradcheckError, match="input 0"):
+        gradcheck(lambda x: F.batch_norm(x, None, None, training=True, fused=True), [x])
+
+
+@pytest.mark.parametrize("shape", [(7, 3), (4, 2, 5)])
+def test_each_stage_is_the_autodiff_gradient_of_that_intermediate(shape, rng):
+    x, weight, grad_out = rng.normal(1, 2, shape), rng.normal(1, 0.5, shape[1]), rng.normal(size=shape)
+    x_tensor = Tensor(x, requires_grad=True)
+    steps = normalize_batch(x_tensor, 1e-5)
+    out = steps.xhat * Tensor(weight).reshape(steps.mean.shape)
+    names = ["xhat", "std", "var_eps", "var", "squared", "centered", "mean"]
+    autodiff = grad(out, [getattr(steps, n) for n in names] + [x_tensor], grad_outputs=grad_out)
+    stages = F.batch_norm_backward_staged(grad_out, x, weight)[3]
+    for name, expected in zip(names + ["x"], autodiff):
+        assert stages[f"grad_{name}"].shape == expected.shape, name
+        assert rel_error(stages[f"grad_{name}"], expected) < 1e-10, name
+
+
+def test_grad_x_splits_into_vanilla_and_feedback_terms(rng):
+    x, weight, grad_out = rng.normal(size=(10, 3)), rng.normal(size=3), rng.normal(size=(10, 3))
+    grad_x, _, _, stages = F.batch_norm_backward_staged(grad_out, x, weight)
+    m, sigma = 10, np.sqrt(x.var(axis=0) + 1e-5)
+    xhat = (x - x.mean(axis=0)) / sigma
+    # the three terms written out independently of the staged walk
+    assert_close(stages["grad_x_vanilla"], weight * grad_out / sigma)
+    assert_close(stages["grad_x_through_mean"], np.broadcast_to(-weight * grad_out.sum(0) / (m * sigma), x.shape))
+    assert_close(stages["grad_x_through_std"], -weight * xhat * (grad_out * xhat).sum(0) / (m * sigma))
+    assert_close(stages["grad_x_vanilla"] + stages["grad_x_through_mean"] + stages["grad_x_through_std"], grad_x)
+
+
+def test_hand_derived_backward_without_weight_is_gamma_one(rng):
+    x, grad_out = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    for method in (F.batch_norm_backward, lambda *a: F.batch_norm_backward_staged(*a)[:3]):
+        for actual, expected in zip(method(grad_out, x, None), method(grad_out, x, np.ones(2))):
+            assert_close(actual, expected)
+
+
+def test_hand_derived_backward_checks_its_arguments():
+    with pytest.raises(ValueError, match=r"grad_out has shape \(3, 2\) but x has shape \(4, 2\)"):
+        F.batch_norm_backward(np.ones((3, 2)), np.ones((4, 2)), np.ones(2))
+    with pytest.raises(ValueError, match=r"weight must have shape \(2,\)"):
+        F.batch_norm_backward_staged(np.ones((4, 2)), np.ones((4, 2)), np.ones(3))
+
+
+def test_python_dash_m_nn_prints_the_table_and_succeeds():
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "nn"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for method in ("autodiff", "compact", "staged", "fused", "numeric", "float32", "feedback through mu"):
+        assert method in result.stdout
+
+
+def test_python_dash_m_nn_reports_a_mismatch(monkeypatch, capsys):
+    from nn import __main__ as demo
+    compact = F.batch_norm_backward
+    monkeypatch.setattr(demo.F, "batch_norm_backward",
+                        lambda *args: tuple(1.001 * grad for grad in compact(*args)))  # off by 0.1 %
+    assert demo.main() == 1
+    assert "MISMATCH: compact" in capsys.readouterr().err
