@@ -61,7 +61,9 @@ class Adagrad(Optimizer):
         p_t  = p_{t-1} - lr_t * g_t / (sqrt(s_t) + eps)
 
     As in PyTorch, eps is added outside the square root (Goodfellow et al. alg. 8.4 puts
-    delta there too), and `lr_decay` is PyTorch's addition to the paper.
+    delta there too), and `lr_decay` is PyTorch's addition to the paper. Also as in
+    PyTorch, every accumulator starts at the constructor's `initial_accumulator_value`,
+    even in a parameter group that sets its own.
     """
 
     hyperparameter_checks = {**_COMMON_CHECKS, "lr_decay": _checks.non_negative,
@@ -74,7 +76,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, param, group):
-        return {"step": 0, "sum": np.full_like(param, group["initial_accumulator_value"])}
+        return {"step": 0, "sum": np.full_like(param, self.defaults["initial_accumulator_value"])}
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group)

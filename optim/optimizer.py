@@ -183,8 +183,9 @@ class Optimizer:
             self._write(param, value)
 
     def _write(self, param, value):
-        """The one place where an optimizer changes a parameter: in place, same dtype."""
+        """The one place where an optimizer changes a parameter: in place, same dtype, version bumped."""
         np.copyto(param.data, value, casting="same_kind")
+        param.mark_modified(f"{type(self).__name__}.step")
 
     def _init_state(self, param, group):
         """The state of `param` (an ndarray) before its first step."""
