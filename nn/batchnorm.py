@@ -17,12 +17,13 @@ class BatchNorm1d(Module):
     running averages are updated as PyTorch does: running = (1 - momentum) * running +
     momentum * batch, with the unbiased variance; momentum=None gives the cumulative
     average (momentum = 1 / num_batches_tracked). Eval: normalise with the running stats.
-    track_running_stats=False: no buffers, batch statistics in both modes.
+    track_running_stats=False: no buffers, batch statistics in both modes. bias=False
+    (keyword, as PyTorch 2.13) keeps the scale but drops the shift.
     State-dict keys: weight, bias, running_mean, running_var, num_batches_tracked.
     """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 fused=False, dtype=np.float64):
+                 fused=False, dtype=np.float64, *, bias=True):
         super().__init__()
         if not isinstance(num_features, (int, np.integer)) or num_features < 1:
             raise ValueError(f"BatchNorm1d: num_features must be a positive int, got {num_features!r}")
@@ -38,9 +39,11 @@ class BatchNorm1d(Module):
         self.fused = fused
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+        else:
             self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
@@ -78,4 +81,4 @@ class BatchNorm1d(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}" + (", fused=True" if self.fused else ""))
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}" + (", fused=True" if self.fused else ""))

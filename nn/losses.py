@@ -18,9 +18,6 @@ class _Loss(Module):
     def forward(self, input, target):
         return self.function(input, target, self.reduction)
 
-    def extra_repr(self):
-        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
-
 
 class MSELoss(_Loss):
     """Mean squared error: mean((input - target)^2)."""

@@ -1,0 +1,212 @@
+"""Module: registration, names, scopes, modes, dtype, state dicts and repr, against PyTorch where it has one."""
+import numpy as np
+import pytest
+import torch
+
+import nn
+from autograd import Tensor, current_scope, tensor
+from test_nn_reference import assert_close
+
+
+def _mlp():
+    return nn.Sequential(nn.Linear(3, 5), nn.BatchNorm1d(5), nn.ReLU(), nn.Dropout(0.2), nn.Linear(5, 2))
+
+
+def _torch_mlp():
+    return torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.BatchNorm1d(5), torch.nn.ReLU(),
+                               torch.nn.Dropout(0.2), torch.nn.Linear(5, 2)).double()
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+        self.bn1 = nn.BatchNorm1d(2)
+        self.scale = nn.Parameter(np.ones(1))
+
+    def forward(self, x):
+        return self.bn1(self.fc(x)) * self.scale
+
+
+class TorchBlock(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(2, 2)
+        self.bn1 = torch.nn.BatchNorm1d(2)
+        self.scale = torch.nn.Parameter(torch.ones(1))
+
+
+def test_parameters_buffers_and_modules_are_registered_in_pytorchs_order():
+    block, theirs = Block(), TorchBlock()
+    for method in ("named_parameters", "named_buffers", "named_modules"):
+        assert [name for name, _ in getattr(block, method)()] == [name for name, _ in getattr(theirs, method)()]
+    assert [name for name, _ in block.named_parameters()][0] == "scale"  # own parameters come first
+    assert list(block.children()) == [block.fc, block.bn1]
+    assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in block.parameters())
+
+
+def test_parameter_and_buffer_roles_and_names_follow_the_root():
+    block = Block()
+    assert block.scale.role == "parameter" and block.bn1.running_mean.role == "buffer"
+    assert block.bn1.weight.name == "bn1.weight" and block.scale.name == "scale"
+    outer = nn.Sequential(nn.Linear(2, 2), block)
+    assert block.bn1.weight.name == "1.bn1.weight"
+    assert block.bn1.running_var.name == "1.bn1.running_var"
+    outer.name = "net"
+    assert block.bn1.weight.name == "net.1.bn1.weight" and outer[0].weight.name == "net.0.weight"
+    block.extra = nn.Linear(1, 1)  # a child added later is named too
+    assert block.extra.bias.name == "net.1.extra.bias"
+
+
+def test_named_parameters_match_pytorch():
+    assert [name for name, _ in _mlp().named_parameters()] == [name for name, _ in _torch_mlp().named_parameters()]
+
+
+def test_call_runs_forward_inside_the_module_scope():
+    seen = []
+
+    class Probe(nn.Module):
+        def forward(self, x):
+            seen.append([(frame.path, frame.kind) for frame in current_scope()])
+            return x
+
+    outer = nn.Sequential(nn.Sequential(Probe()))
+    outer(tensor(1.0))
+    assert seen == [[("sequential", "Sequential"), ("sequential.0", "Sequential"), ("sequential.0.0", "Probe")]]
+    outer.name = "net"
+    out = outer[0](Tensor(np.ones(1), requires_grad=True) * 2)
+    assert seen[-1][-1] == ("net.0.0", "Probe")
+    x = Tensor(np.ones((1, 2)), requires_grad=True)
+    y = nn.Sequential(nn.Linear(2, 2))(x)
+    assert [frame.path for frame in y.scope] == ["sequential", "sequential.0"] and out.shape == (1,)
+
+
+def test_assigning_a_plain_tensor_to_a_parameter_name_is_refused():
+    linear = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="cannot assign Tensor as parameter 'weight'"):
+        linear.weight = tensor(np.ones((2, 2)))
+    linear.bias = None
+    assert [name for name, _ in linear.named_parameters()] == ["weight"]
+
+
+def test_shared_parameters_are_listed_once():
+    linear = nn.Linear(2, 2)
+    twice = nn.Sequential(linear, linear)
+    assert len(list(twice.parameters())) == 2
+
+
+def test_train_and_eval_reach_every_module():
+    net = _mlp()
+    assert all(m.training for m in net.modules())
+    assert net.eval() is net and not any(m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+
+
+def test_zero_grad(rng):
+    net = nn.Sequential(nn.Linear(3, 2))
+    net(Tensor(rng.normal(size=(4, 3)))).sum().backward()
+    assert net[0].weight.grad is not None
+    net.zero_grad(set_to_none=False)
+    assert_close(net[0].weight.grad, np.zeros((2, 3)))
+    net.zero_grad()
+    assert net[0].weight.grad is None
+
+
+def test_float_double_and_to_cast_in_place_keeping_the_parameters(rng):
+    net = _mlp()
+    weight = net[0].weight
+    assert net.float() is net
+    assert net[0].weight is weight and weight.dtype == np.float32
+    assert net[1].running_mean.dtype == np.float32 and net[1].num_batches_tracked.dtype == np.int64
+    out = net(Tensor(rng.normal(size=(4, 3)).astype(np.float32)))
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert weight.grad.dtype == np.float32
+    net.double()
+    assert weight.dtype == np.float64 and weight.grad.dtype == np.float64
+    with pytest.raises(TypeError, match="floating-point"):
+        net.to(np.int32)
+
+
+def test_repr_equals_pytorch():
+    def layers(namespace):
+        return namespace.Sequential(
+            namespace.Linear(3, 4, bias=False), namespace.BatchNorm1d(4, affine=False), namespace.LeakyReLU(0.2),
+            namespace.Sequential(namespace.Tanh(), namespace.Sigmoid()), namespace.LayerNorm(4),
+            namespace.Softmax(dim=-1), namespace.BatchNorm1d(4, momentum=None, bias=False), namespace.MSELoss(),
+            namespace.CrossEntropyLoss(reduction="sum"))
+
+    assert repr(layers(nn)) == repr(layers(torch.nn))
+    assert repr(nn.Dropout(0.2)) == "Dropout(p=0.2)"  # no inplace option here
+
+
+def test_state_dict_keys_and_shapes_equal_pytorch():
+    ours, theirs = _mlp(), _torch_mlp()
+    assert {k: v.shape for k, v in ours.state_dict().items()} == \
+        {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+def test_state_dict_is_a_snapshot():
+    net = nn.Linear(2, 2)
+    state = net.state_dict()
+    net.weight.data += 1
+    assert not np.allclose(state["weight"], net.weight.data)
+
+
+def test_a_pytorch_state_dict_loads_and_gives_the_same_outputs(rng):
+    theirs = _torch_mlp()
+    theirs.train()
+    theirs[3].p = 0.0
+    for _ in range(2):
+        theirs(torch.tensor(rng.normal(size=(8, 3))))
+    theirs.eval()
+    ours = _mlp().eval()
+    result = ours.load_state_dict(theirs.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    x = rng.normal(size=(6, 3))
+    assert_close(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy())
+
+
+def test_our_state_dict_loads_into_pytorch(rng):
+    ours, theirs = _mlp().eval(), _torch_mlp().eval()
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    x = rng.normal(size=(6, 3))
+    assert_close(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy())
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s.pop("1.running_var"), r"missing keys \['1.running_var'\]"),
+    (lambda s: s.update(extra=np.ones(1)), r"unexpected keys \['extra'\]"),
+    (lambda s: s.update({"4.weight": np.ones((5, 2))}), r"'4.weight' has shape \(5, 2\).*\(2, 5\)"),
+    (lambda s: s.update({"0.bias": np.array(["a"] * 5)}), r"'0.bias' is not numeric"),
+])
+def test_a_bad_state_dict_raises_before_anything_changes(change, message):
+    net, other = _mlp(), _mlp()
+    before = net.state_dict()
+    state = other.state_dict()
+    change(state)
+    with pytest.raises(RuntimeError, match=message):
+        net.load_state_dict(state)
+    for key, value in net.state_dict().items():
+        np.testing.assert_array_equal(value, before[key], err_msg=key)
+
+
+def test_non_strict_load_reports_the_keys():
+    net = _mlp()
+    state = {"0.weight": np.zeros((5, 3)), "extra": np.ones(1)}
+    result = net.load_state_dict(state, strict=False)
+    assert "0.bias" in result.missing_keys and result.unexpected_keys == ["extra"]
+    assert_close(net[0].weight.data, np.zeros((5, 3)))
+
+
+def test_forward_must_be_defined():
+    with pytest.raises(NotImplementedError, match="Module must define forward"):
+        nn.Module()(tensor(1.0))
+
+
+def test_parameter_is_a_tensor_that_requires_grad():
+    p = nn.Parameter([1.0, 2.0])
+    assert isinstance(p, Tensor) and p.requires_grad and p.role == "parameter"
+    assert repr(p).startswith("Parameter containing:")
