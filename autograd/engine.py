@@ -125,7 +125,13 @@ def _add_to_leaf(leaf, grad):
 
 
 def backward(output, grad=None, retain_graph=False, create_graph=False):
-    """Accumulate the gradient of `output` into the `.grad` of every leaf it depends on."""
+    """Accumulate the gradient of `output` into the `.grad` of every leaf it depends on.
+
+    create_graph=True records the backward and keeps the graph (as retain_graph=True), but
+    `.grad` stays a NumPy array of values: to differentiate a gradient again, take it as a
+    Tensor from `grad(..., create_graph=True)`. A backward *of* such a gradient fills
+    `.grad` with second derivatives (e.g. a Hessian-vector product).
+    """
     run_backward([output], [grad], retain_graph or create_graph, create_graph)
 
 
