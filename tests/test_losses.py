@@ -1,0 +1,109 @@
+"""Losses and regularisers against PyTorch (values and gradients, float64) and gradcheck."""
+import numpy as np
+import pytest
+import torch
+
+import nn
+from autograd import Tensor, gradcheck
+from nn import functional as F
+from test_nn_reference import assert_close, assert_matches_torch
+
+TF = torch.nn.functional
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("ours, theirs", [(F.mse_loss, TF.mse_loss), (F.l1_loss, TF.l1_loss)],
+                         ids=["mse", "l1"])
+def test_regression_losses_match_pytorch(ours, theirs, reduction, rng):
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    assert_matches_torch(lambda a, b: ours(a, b, reduction), lambda a, b: theirs(a, b, reduction=reduction),
+                         [x, y], rng)
+    assert gradcheck(lambda a, b: ours(a, b, reduction), [Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_matches_pytorch(reduction, rng):
+    logits, target = rng.normal(0, 3, (6, 4)), np.array([0, 3, 1, 1, 2, 0])
+    assert_matches_torch(lambda x: F.cross_entropy(x, target, reduction),
+                         lambda x: TF.cross_entropy(x, torch.from_numpy(target), reduction=reduction), [logits], rng)
+    assert gradcheck(lambda x: F.cross_entropy(x, target, reduction), [Tensor(logits, requires_grad=True)])
+
+
+def test_cross_entropy_is_stable_for_huge_logits(rng):
+    logits, target = np.array([[1000.0, -1000.0, 0.0], [-5000.0, 5000.0, 4990.0]]), np.array([1, 2])
+    assert_matches_torch(lambda x: F.cross_entropy(x, target),
+                         lambda x: TF.cross_entropy(x, torch.from_numpy(target)), [logits], rng)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_matches_pytorch_including_zero_and_huge_logits(reduction, rng):
+    logits = np.concatenate([rng.normal(0, 3, 6), [0.0, 800.0, -800.0]])
+    target = np.concatenate([rng.random(6), [1.0, 0.0, 1.0]])
+    assert_matches_torch(lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction),
+                         lambda x, t: TF.binary_cross_entropy_with_logits(x, t, reduction=reduction),
+                         [logits, target], rng)
+    assert gradcheck(lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction),
+                     [Tensor(rng.normal(size=5), requires_grad=True), Tensor(rng.random(5), requires_grad=True)])
+
+
+@pytest.mark.parametrize("ours, theirs", [(nn.MSELoss, torch.nn.MSELoss), (nn.L1Loss, torch.nn.L1Loss),
+                                          (nn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss)])
+def test_loss_modules_match_pytorch(ours, theirs, rng):
+    x, y = rng.normal(size=(5, 2)), rng.random((5, 2))
+    assert_matches_torch(ours(reduction="sum"), theirs(reduction="sum"), [x, y], rng)
+
+
+def test_cross_entropy_loss_module_matches_pytorch(rng):
+    logits, target = rng.normal(size=(5, 3)), np.array([2, 0, 1, 1, 0])
+    assert_matches_torch(lambda x: nn.CrossEntropyLoss()(x, target),
+                         lambda x: torch.nn.CrossEntropyLoss()(x, torch.from_numpy(target)), [logits], rng)
+
+
+def test_bad_loss_arguments_name_the_op_and_the_shapes():
+    with pytest.raises(ValueError, match=r"mse_loss: input has shape \(3,\) but target has shape \(3, 1\)"):
+        F.mse_loss(Tensor(np.ones(3)), Tensor(np.ones((3, 1))))
+    with pytest.raises(ValueError, match=r"cross_entropy: target values must be in \[0, 3\)"):
+        F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0, 3]))
+    with pytest.raises(TypeError, match="cross_entropy: target must hold integer class indices"):
+        F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        nn.MSELoss(reduction="average")
+
+
+# -- regularisers ------------------------------------------------------------------------
+
+def _params(rng):
+    return [Tensor(rng.normal(size=(3, 2)), requires_grad=True), Tensor(rng.normal(size=2), requires_grad=True)]
+
+
+def test_l1_l2_and_elastic_net_values(rng):
+    params = _params(rng)
+    absolute = sum(np.abs(p.data).sum() for p in params)
+    squares = sum((p.data ** 2).sum() for p in params)
+    assert_close(nn.l1(params, 0.3).item(), 0.3 * absolute)
+    assert_close(nn.l2(params, 0.3).item(), 0.3 * squares)
+    assert_close(nn.elastic_net(params, 0.3, 0.25).item(), 0.3 * (0.25 * absolute + 0.75 * squares))
+
+
+def test_l2_gradient_is_sgd_weight_decay_of_twice_lam(rng):
+    lam = 0.05
+    params = _params(rng)
+    nn.l2(params, lam).backward()
+    reference = [torch.tensor(p.data, requires_grad=True) for p in params]
+    optimizer = torch.optim.SGD(reference, lr=1.0, weight_decay=2 * lam)
+    for r in reference:
+        r.grad = torch.zeros_like(r)
+    optimizer.step()  # p <- p - lr * weight_decay * p
+    for p, r in zip(params, reference):
+        assert_close(p.grad, p.data - r.detach().numpy())
+
+
+def test_regularisers_gradcheck_and_checks(rng):
+    params = _params(rng)
+    for penalty in (lambda *ps: nn.l1(ps, 0.1), lambda *ps: nn.l2(ps, 0.1), lambda *ps: nn.elastic_net(ps, 0.1, 0.5)):
+        assert gradcheck(penalty, params)
+    with pytest.raises(ValueError, match="l1_ratio must be in"):
+        nn.elastic_net(params, 0.1, 1.5)
+    with pytest.raises(TypeError, match=r"l2: params\[1\] must be a Tensor"):
+        nn.l2([params[0], np.ones(2)], 0.1)
