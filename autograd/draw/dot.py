@@ -4,6 +4,8 @@ import shutil
 
 import graphviz
 
+from .style import NODE_DEFAULTS
+
 INSTALL_HINT = (
     "Graphviz's {engine!r} program is not on PATH, so the graph cannot be rendered (its DOT text is in "
     "`.source`, and `.save(path)` writes it). Install Graphviz: `sudo apt-get install graphviz` "
@@ -11,7 +13,7 @@ INSTALL_HINT = (
     "then check that `{engine}` runs in a new shell."
 )
 GRAPH_ATTRS = {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.2", "ranksep": "0.3", "newrank": "true"}
-NODE_ATTRS = {"fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.04", "height": "0.3"}
+NODE_ATTRS = {"fontname": "Helvetica", "fontsize": "11", "margin": "0.08,0.04", "height": "0.3", **NODE_DEFAULTS}
 EDGE_ATTRS = {"color": "#607d8b", "arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "9",
               "fontcolor": "#455a64"}
 

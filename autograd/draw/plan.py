@@ -107,11 +107,17 @@ def fit_plan(graph, collapse_modules, max_nodes):
         plan = make_plan(graph, lambda frame, height=height: chosen(frame) or graph.heights[frame.call_id] <= height)
         if len(plan.units) <= max_nodes:
             warnings.warn(
-                f"draw_graph: the graph has {requested} nodes, more than max_nodes={max_nodes}; module calls "
-                f"with up to {height} levels of calls inside are drawn collapsed ({len(plan.units)} nodes). "
+                f"draw_graph: the graph has {requested} nodes, more than max_nodes={max_nodes}, so "
+                f"{_collapsed_calls(height)} are drawn as boxes ({len(plan.units)} nodes). "
                 "Pass collapse_modules=... to choose, or a larger max_nodes to draw more.", stacklevel=3)
             return plan
     raise GraphTooLargeError(_too_large_message(requested, len(plan.units), graph, max_nodes))
+
+
+def _collapsed_calls(height):
+    if height == 0:
+        return "the innermost module calls"
+    return f"module calls up to {height} level{'s' if height > 1 else ''} above the innermost"
 
 
 def _too_large_message(requested, smallest, graph, max_nodes):

@@ -64,6 +64,15 @@ def swatch_attrs(swatch, shape, style):
             "fontcolor": swatch.fontcolor}
 
 
+# Every node starts as an intermediate tensor; nodes list only the attributes that differ (a shorter DOT text).
+NODE_DEFAULTS = swatch_attrs(ROLE_SWATCHES["intermediate"], "box", "rounded,filled")
+
+
+def differing(attrs):
+    """The attributes whose values differ from NODE_DEFAULTS."""
+    return {key: value for key, value in attrs.items() if NODE_DEFAULTS.get(key) != value}
+
+
 class Painter:
     """Graphviz attributes for each unit of a plan, for its clusters, and for its legend."""
 
@@ -75,7 +84,10 @@ class Painter:
         self.heat = HeatScale([grad_magnitude(grad) for grad in grads]) if grad_heat and grads else None
 
     def node_attrs(self, unit, plan, key):
-        """Label, shape and colours of one visible unit."""
+        """Label, shape and colours of one visible unit (those that differ from NODE_DEFAULTS)."""
+        return differing(self._node_attrs(unit, plan, key))
+
+    def _node_attrs(self, unit, plan, key):
         if unit.kind == "module":
             return {"label": self._module_label(unit.subject, plan.hidden[key]),
                     **swatch_attrs(MODULE_SWATCH, "box3d", "filled")}
