@@ -5,6 +5,7 @@ from collections import defaultdict
 import numpy as np
 
 import autograd
+from autograd.draw import write_example_graph
 from autograd.gradcheck import _analytic_jacobians, _numeric_jacobian, rel_error
 from autograd.op_cases import CASES
 
@@ -37,6 +38,7 @@ def main():
         print(f"{op:<14}{len(values):>6}{worst:>16.2e}  {'ok' if ok else 'FAIL'}")
     print(f"{len(errors)} ops, {len(CASES)} cases: analytic gradients against central differences "
           f"(float64, eps 1e-6, tolerance {TOLERANCE:g}); {failed} failed")
+    print(f"example graph (a small MLP with BatchNorm) written to {write_example_graph()}")
     return 1 if failed else 0
 
 

@@ -73,9 +73,9 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 continue
             if wanted is not None and id(tensor) in wanted:
                 results[wanted[id(tensor)]] = grad
+            if wanted is None and (tensor._op is None or tensor._retains_grad):
+                _add_to_grad(tensor, grad)
             if tensor._op is None:
-                if wanted is None:
-                    _add_to_leaf(tensor, grad)
                 continue
             parents = tensor._parents
             needs_grad = [p._requires_grad for p in parents]
@@ -116,12 +116,12 @@ def _accumulate(total, grad):
     return grad if total is None else total + grad
 
 
-def _add_to_leaf(leaf, grad):
+def _add_to_grad(tensor, grad):
     grad = grad.data if isinstance(grad, Tensor) else grad
-    if leaf.grad is None:
-        leaf.grad = np.array(grad, dtype=leaf.data.dtype)
+    if tensor.grad is None:
+        tensor.grad = np.array(grad, dtype=tensor.data.dtype)
     else:
-        leaf.grad += grad
+        tensor.grad += grad
 
 
 def backward(output, grad=None, retain_graph=False, create_graph=False):

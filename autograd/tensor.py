@@ -25,7 +25,8 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "_requires_grad", "name", "role", "_op", "_parents", "_params",
-                 "_scope", "_freed", "_version", "_modified_by", "_saved_versions", "_trace", "__weakref__")
+                 "_scope", "_freed", "_version", "_modified_by", "_saved_versions", "_trace", "_retains_grad",
+                 "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to Tensor's reflected operators
     __hash__ = object.__hash__
 
@@ -54,6 +55,7 @@ class Tensor:
         self._modified_by = None
         self._saved_versions = ()
         self._trace = None
+        self._retains_grad = False
 
     @classmethod
     def _make(cls, array, requires_grad=False):
@@ -108,6 +110,11 @@ class Tensor:
     def tolist(self):
         """The data as nested Python lists."""
         return self.data.tolist()
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in `.grad` at the next backward (leaves always do)."""
+        self._retains_grad = self._op is not None
+        return self
 
     def detach(self):
         """A new leaf sharing this tensor's data, outside the graph."""

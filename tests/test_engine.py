@@ -205,3 +205,13 @@ def test_toposort_puts_consumers_first():
             if parent.requires_grad:  # constants such as the 2 are not walked
                 assert position[id(t)] < position[id(parent)]
     assert len(order) == 4
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    h = (x * 3).retain_grad()
+    other = x * 5
+    (h * h + other).sum().backward()
+    np.testing.assert_array_equal(h.grad, [6.0, 12.0])
+    assert other.grad is None
+    np.testing.assert_array_equal(x.grad, [23.0, 41.0])
