@@ -68,7 +68,7 @@ def _shifted_range(length, shift):
     """(destination slice, source slice) that move `length` pixels by `shift`."""
     if shift >= 0:
         return slice(shift, length), slice(0, max(length - shift, 0))
-    return slice(0, length + shift), slice(-shift, length)
+    return slice(0, max(length + shift, 0)), slice(-shift, length)
 
 
 def gaussian_noise(images, std, rng=None):
