@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import GradcheckError, Tensor, grad, gradcheck, numeric_grad, rel_error
@@ -267,3 +269,21 @@ def test_python_dash_m_nn_reports_a_mismatch(monkeypatch, capsys):
                         lambda *args: tuple(1.001 * grad for grad in compact(*args)))  # off by 0.1 %
     assert demo.main() == 1
     assert "MISMATCH: compact" in capsys.readouterr().err
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=st.sampled_from([(2, 1), (3, 5), (16, 2), (2, 3, 1), (3, 2, 4)]), seed=st.integers(0, 2 ** 32 - 1),
+       location=st.floats(-100, 100), scale=st.floats(1e-2, 1e2), eps=st.sampled_from([1e-5, 1e-3, 0.1]))
+def test_hand_derived_backward_equals_autodiff_for_any_batch(shape, seed, location, scale, eps):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(location, scale, shape)
+    weight, grad_out = rng.normal(1, 0.5, shape[1]), rng.normal(size=shape)
+    expected = _autodiff(grad_out, x, weight, eps)
+    # grad_x is a difference of terms of size |gamma dy / sigma|; when they cancel (m = 2, say)
+    # both results are rounding noise of that size, so the error is measured against it
+    sigma = np.sqrt(x.var(axis=(0, 2) if x.ndim == 3 else 0) + eps)
+    term_size = np.abs(grad_out).max() * np.abs(weight).max() / sigma.min()
+    for method in (F.batch_norm_backward, lambda *a: F.batch_norm_backward_staged(*a)[:3], _fused):
+        grad_x, grad_weight, grad_bias = method(grad_out, x, weight, eps)
+        assert np.abs(grad_x - expected[0]).max() <= 1e-12 * term_size
+        assert rel_error(grad_weight, expected[1]) < 1e-10 and rel_error(grad_bias, expected[2]) < 1e-10

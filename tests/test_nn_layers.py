@@ -116,6 +116,11 @@ def test_dropout_is_inverted_and_the_identity_in_eval(rng):
         nn.Dropout(1.5)
 
 
+def test_dropout_gradcheck_with_a_fixed_mask(rng):
+    x = Tensor(rng.normal(size=(4, 5)), requires_grad=True)
+    assert gradcheck(lambda t: F.dropout(t, 0.3, rng=np.random.default_rng(0)), [x])
+
+
 def test_dropout_uses_the_seeded_default_generator():
     x = Tensor(np.ones(100))
     manual_seed(7)
