@@ -107,6 +107,10 @@ class Tensor:
         """The underlying ndarray (shared, not copied)."""
         return self.data
 
+    def __array__(self, dtype=None, copy=None):
+        """NumPy sees the data (so `np.asarray(t)` and plotting work)."""
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
     def tolist(self):
         """The data as nested Python lists."""
         return self.data.tolist()

@@ -131,3 +131,9 @@ def test_requires_grad_cannot_be_switched_off_on_a_non_leaf():
     y = tensor(1.0, requires_grad=True) * 2
     with pytest.raises(RuntimeError, match="non-leaf"):
         y.requires_grad = False
+
+
+def test_numpy_conversion_gives_the_data():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    np.testing.assert_array_equal(np.asarray(x), [1.0, 2.0])
+    assert np.asarray(x, dtype=np.float32).dtype == np.float32
