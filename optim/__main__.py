@@ -14,7 +14,7 @@ import numpy as np
 from autograd import Tensor
 
 import optim
-from optim.benchmarks import problems
+from optim.problems import problems
 
 STEPS = 300
 TOLERANCE = 1e-4
