@@ -109,8 +109,10 @@ def test_vjp_and_jvp_match_torch(rng):
     assert_close(functional.jvp(vector_function, ours(a, b), ours(*v)),
                  reference.jvp(vector_function, theirs(a, b), theirs(*v)))
     w = (rng.standard_normal((2, 3)), rng.standard_normal(2))
-    assert_close(functional.vjp(two_outputs, ours(a, b), ours(*w)), reference.vjp(two_outputs, theirs(a, b), theirs(*w)))
-    assert_close(functional.jvp(two_outputs, ours(a, b), ours(*v)), reference.jvp(two_outputs, theirs(a, b), theirs(*v)))
+    assert_close(functional.vjp(two_outputs, ours(a, b), ours(*w)),
+                 reference.vjp(two_outputs, theirs(a, b), theirs(*w)))
+    assert_close(functional.jvp(two_outputs, ours(a, b), ours(*v)),
+                 reference.jvp(two_outputs, theirs(a, b), theirs(*v)))
 
 
 def test_v_may_be_omitted_only_for_single_elements(rng):
