@@ -24,7 +24,11 @@ def toposort(roots):
         stack.append((tensor, True))
         for parent in tensor._parents:
             if parent._requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
+                if parent._parents:
+                    stack.append((parent, False))
+                else:  # a leaf: nothing to expand, it can take its place at once
+                    visited.add(id(parent))
+                    order.append(parent)
     order.reverse()
     return order
 
@@ -88,7 +92,9 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 anomaly.check_backward(tensor, parent_grads)
             for parent, parent_grad in zip(parents, parent_grads):
                 if parent_grad is not None:
-                    pending[id(parent)] = _accumulate(pending.get(id(parent)), parent_grad)
+                    key = id(parent)
+                    total = pending.get(key)
+                    pending[key] = parent_grad if total is None else total + parent_grad
     if not retain_graph:
         for tensor in order:
             if tensor._op is not None:

@@ -44,13 +44,10 @@ class Primitive:
             check_dtypes(self.name, arrays, out)
         return make_result(self, inputs, params, out)
 
-    def input_vjp(self, argnum):
-        """The VJP for input `argnum`."""
-        return self.vjps[argnum]
-
     def vjp(self, grad_out, ans, inputs, params, needs_grad, create_graph):
         """Gradients for each input (None where `needs_grad` is False)."""
-        return [self.input_vjp(i)(grad_out, ans, *inputs, **params) if needed else None
+        vjps = self.vjps
+        return [vjps[i](grad_out, ans, *inputs, **params) if needed else None
                 for i, needed in enumerate(needs_grad)]
 
 
@@ -59,16 +56,22 @@ class VariadicPrimitive(Primitive):
 
     __slots__ = ()
 
-    def input_vjp(self, argnum):
+    def vjp(self, grad_out, ans, inputs, params, needs_grad, create_graph):
         vjp = self.vjps[0]
-        return lambda grad_out, ans, *inputs, **params: vjp(argnum, grad_out, ans, *inputs, **params)
+        return [vjp(i, grad_out, ans, *inputs, **params) if needed else None
+                for i, needed in enumerate(needs_grad)]
 
 
 def make_result(op, inputs, params, out):
     """The output Tensor of `op`; it records the op, its inputs and their versions when grad is needed."""
     if _state.anomaly:
         anomaly.check_forward(op.name, inputs, out)
-    requires_grad = _state.grad_enabled and any(t._requires_grad for t in inputs)
+    requires_grad = False
+    if _state.grad_enabled:
+        for tensor in inputs:
+            if tensor._requires_grad:
+                requires_grad = True
+                break
     result = Tensor._make(out, requires_grad)
     if requires_grad:
         result._op = op
@@ -84,7 +87,7 @@ def make_result(op, inputs, params, out):
 def check_dtypes(name, arrays, out):
     """Refuse ops whose floating inputs would be silently cast to another float type."""
     for array in arrays:
-        if array.dtype.kind == "f" and array.dtype != out.dtype:
+        if array.dtype is not out.dtype and array.dtype.kind == "f" and array.dtype != out.dtype:
             dtypes = ", ".join(str(a.dtype) for a in arrays)
             shapes = ", ".join(str(a.shape) for a in arrays)
             raise TypeError(f"{name}: inputs of dtypes {dtypes} (shapes {shapes}) would be computed in {out.dtype}, "
@@ -94,12 +97,22 @@ def check_dtypes(name, arrays, out):
 def as_tensors(args):
     """Tensors for op inputs; Python numbers take the dtype the tensors give them (NEP 50)."""
     arrays = [a.data for a in args if isinstance(a, Tensor)]
+    if len(arrays) == len(args):
+        return tuple(args)
     return tuple(
         a if isinstance(a, Tensor)
-        else Tensor._make(np.asarray(a, dtype=np.result_type(a, *arrays)) if isinstance(a, (int, float, bool))
+        else Tensor._make(np.asarray(a, dtype=_number_dtype(a, arrays)) if isinstance(a, (int, float, bool))
                           else _numeric_array(a))
         for a in args
     )
+
+
+def _number_dtype(number, arrays):
+    """The dtype a Python number takes next to `arrays`: theirs when they share one float dtype."""
+    dtype = arrays[0].dtype
+    if dtype.kind == "f" and all(array.dtype is dtype for array in arrays):
+        return dtype
+    return np.result_type(number, *arrays)
 
 
 def _numeric_array(value):
