@@ -1,8 +1,20 @@
 """Custom ops with a hand-written backward on NumPy arrays."""
 import numpy as np
 
-from .primitive import as_tensors, make_result
+from .primitive import VariadicPrimitive, as_tensors, make_result
 from .tensor import Tensor
+
+
+def _refuse_second_derivative(argnum, g, ans, *tensors, value, function):
+    raise RuntimeError(
+        f"{function} is a custom Function whose backward works on NumPy arrays, so it is differentiable "
+        "once only; a second derivative through it is not available")
+
+
+# A gradient computed by a Function's backward under create_graph=True: its value is fixed,
+# and differentiating it again (with respect to the output gradient or the inputs) raises.
+once_differentiable = VariadicPrimitive("once_differentiable", lambda *tensors, value, function: value,
+                                        _refuse_second_derivative)
 
 
 class Context:
@@ -70,9 +82,9 @@ class Function:
     def vjp(cls, grad_out, ans, inputs, params, needs_grad, create_graph):
         """The engine's entry: call `backward` and pick the gradients of the tensor inputs."""
         if create_graph:
-            raise RuntimeError(
-                f"{cls.name} is a custom Function whose backward works on NumPy arrays, so it is "
-                "differentiable once only; a second derivative (create_graph=True) through it is not available")
+            grads = cls.vjp(grad_out.data, ans.data, [t.data for t in inputs], params, needs_grad, False)
+            return [None if g is None else once_differentiable(grad_out, *inputs, value=g, function=cls.name)
+                    for g in grads]
         grads = cls.backward(params["ctx"], grad_out)
         grads = grads if isinstance(grads, tuple) else (grads,)
         picked = []

@@ -57,6 +57,8 @@ def _analytic_jacobians(fn, inputs, checked):
     """d fn(...).ravel() / d x.ravel() for each x in `checked`, from one backward per output element."""
     out = fn(*inputs)
     jacobians = [np.zeros((x.size, out.size)) for x in checked]
+    if not out.requires_grad:  # the output is constant in every input: its Jacobian is zero
+        return jacobians
     for j in range(out.size):
         seed = np.zeros(out.shape, dtype=out.dtype)
         seed.reshape(-1)[j] = 1

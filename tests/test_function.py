@@ -66,10 +66,11 @@ def test_function_with_several_inputs_and_a_constant(rng):
 
 def test_function_is_once_differentiable():
     x = tensor(2.0, requires_grad=True)
-    (first,) = autograd.grad(Cube.apply(x), x)
+    (first,) = autograd.grad(Cube.apply(x), x, create_graph=True)
     assert first.item() == pytest.approx(12.0)
+    assert first.requires_grad
     with pytest.raises(RuntimeError, match="Cube.*differentiable once"):
-        autograd.grad(Cube.apply(x), x, create_graph=True)
+        autograd.grad(first, x)
 
 
 def test_backward_of_wrong_shape_is_reported():
