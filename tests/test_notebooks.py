@@ -57,7 +57,10 @@ def test_notebook_runs(path, tmp_path):
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str(tmp_path)}})
     # a scratch working directory, so what a notebook writes stays out of the repository
-    client.execute(cwd=str(tmp_path), env={**os.environ, "PATH": env_path})
+    # one BLAS thread: the notebooks multiply small matrices, where OpenBLAS's threads only fight over the
+    # cores (ten to fifty times slower when the test suite or anything else keeps the cores busy)
+    env = {**os.environ, "PATH": env_path, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    client.execute(cwd=str(tmp_path), env=env)
 
     printed = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("output_type") == "stream").strip()
     assert os.path.realpath(printed) == os.path.realpath(sys.executable), \
