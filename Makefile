@@ -42,6 +42,8 @@ DEMOS := $(foreach package,autograd nn optim,$(if $(wildcard $(package)/__main__
 demo: dot $(VENV)/.demo-installed
 	@set -e; for package in $(DEMOS); do \
 		echo "== python -m $$package"; $(PY) -m $$package; done
+	@echo "== examples/train_digits.py"
+	$(PY) examples/train_digits.py
 
 test: dot $(VENV)/.test-installed
 	$(PY) -m pytest
