@@ -66,21 +66,19 @@ def make_result(op, inputs, params, out):
     """The output Tensor of `op`; it records the op, its inputs and their versions when grad is needed."""
     if _state.anomaly:
         anomaly.check_forward(op.name, inputs, out)
-    requires_grad = False
+    result = Tensor._make(out)
     if _state.grad_enabled:
         for tensor in inputs:
             if tensor._requires_grad:
-                requires_grad = True
+                result._requires_grad = True
+                result._op = op
+                result._parents = inputs
+                result._params = params
+                result._scope = _state.scope
+                result._saved_versions = tuple([t._version for t in inputs])
+                if _state.anomaly:
+                    result._trace = anomaly.user_frame()
                 break
-    result = Tensor._make(out, requires_grad)
-    if requires_grad:
-        result._op = op
-        result._parents = inputs
-        result._params = params
-        result._scope = _state.scope
-        result._saved_versions = tuple(t._version for t in inputs)
-        if _state.anomaly:
-            result._trace = anomaly.user_frame()
     return result
 
 
@@ -99,20 +97,19 @@ def as_tensors(args):
     arrays = [a.data for a in args if isinstance(a, Tensor)]
     if len(arrays) == len(args):
         return tuple(args)
-    return tuple(
-        a if isinstance(a, Tensor)
-        else Tensor._make(np.asarray(a, dtype=_number_dtype(a, arrays)) if isinstance(a, (int, float, bool))
-                          else _numeric_array(a))
-        for a in args
-    )
+    return tuple([a if isinstance(a, Tensor) else Tensor._make(_constant_array(a, arrays)) for a in args])
 
 
-def _number_dtype(number, arrays):
-    """The dtype a Python number takes next to `arrays`: theirs when they share one float dtype."""
+def _constant_array(value, arrays):
+    """A non-Tensor operand as an array; a Python number takes the tensors' float dtype if they share one."""
+    if not isinstance(value, (int, float, bool)):
+        return _numeric_array(value)
     dtype = arrays[0].dtype
-    if dtype.kind == "f" and all(array.dtype is dtype for array in arrays):
-        return dtype
-    return np.result_type(number, *arrays)
+    for array in arrays:
+        if array.dtype is not dtype or dtype.kind != "f":
+            dtype = np.result_type(value, *arrays)
+            break
+    return np.asarray(value, dtype=dtype)
 
 
 def _numeric_array(value):
