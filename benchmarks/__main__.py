@@ -16,6 +16,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="every workload once, at small sizes")
     parser.add_argument("--rounds", type=int, help="rounds of A B A B (default 3; 1 with --quick)")
+    parser.add_argument("--only", help="comma-separated case keys or key prefixes (e.g. mlp-tiny,scalar)")
     parser.add_argument("--output", help="where to write the Markdown (default benchmarks/RESULTS.md; "
                                          "a temporary file with --quick)")
     args = parser.parse_args(argv)
@@ -26,6 +27,9 @@ def main(argv=None):
                else os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md"))
     output = args.output or default
     cases = suite.quick_cases() if args.quick else suite.full_cases()
+    if args.only:
+        prefixes = tuple(args.only.split(","))
+        cases = [case for case in cases if case.key.startswith(prefixes)]
     print(f"GEMM rate ({settings['gemm']}x{settings['gemm']})")
     rates = gemm_rates(settings["gemm"])
     results, pools = run_cases(cases, settings)

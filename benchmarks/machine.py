@@ -30,7 +30,8 @@ def describe_threadpools(pools):
 def summary():
     """CPU model, logical cores, Python, OS, and the versions of the engines' libraries."""
     facts = {"CPU": cpu_model(), "Logical cores": os.cpu_count(), "Python": platform.python_version(),
-             "OS": platform.platform()}
+             "OS": platform.platform(),
+             "Load average at start (1, 5, 15 min)": ", ".join(f"{load:.2f}" for load in os.getloadavg())}
     for package in ("numpy", "torch", "micrograd"):
         try:
             facts[package] = metadata.version(package)
