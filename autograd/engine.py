@@ -124,8 +124,9 @@ def _accumulate(total, grad):
 
 def _add_to_grad(tensor, grad):
     grad = grad.data if isinstance(grad, Tensor) else grad
-    if tensor.grad is None:
-        tensor.grad = np.array(grad, dtype=tensor.data.dtype)
+    if tensor.grad is None:  # a copy in the tensor's own layout (a transposed grad would slow every update)
+        tensor.grad = np.empty_like(tensor.data)
+        np.copyto(tensor.grad, grad, casting="unsafe")
     else:
         tensor.grad += grad
 

@@ -53,6 +53,8 @@ def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
 
 def _matmul_vjp(argnum, g, ans, a, b):
     # d(a @ b) = da @ b + a @ db, with 1-D operands promoted to matrices and back
+    if a.ndim == 2 and b.ndim == 2:  # plain matrices need no promotion or unbroadcasting
+        return g @ swapaxes(b, axis1=0, axis2=1) if argnum == 0 else swapaxes(a, axis1=0, axis2=1) @ g
     a2 = a if a.ndim > 1 else reshape(a, shape=(1, a.shape[0]))
     b2 = b if b.ndim > 1 else reshape(b, shape=(b.shape[0], 1))
     g2 = reshape(g, shape=np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
