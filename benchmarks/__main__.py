@@ -8,7 +8,7 @@ from .machine import summary
 from .report import markdown
 from .runner import gemm_rates, run_cases
 
-FULL = {"grouped": False, "rounds": 3, "warmup": 3, "repeat": 5, "min_seconds": 0.5, "gemm": 1024}
+FULL = {"grouped": False, "rounds": 3, "warmup": 3, "repeat": 5, "min_seconds": 0.3, "gemm": 1024}
 QUICK = {"grouped": True, "rounds": 1, "warmup": 1, "repeat": 1, "min_seconds": 0.0, "gemm": 256}
 
 
