@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .batchnorm_steps import channel_axes, channel_shape, normalize_batch, values_per_channel
+from .batchnorm_steps import channel_axes, gamma_array, normalize_batch, values_per_channel
 
 
 def _array(value, label):
@@ -26,13 +26,12 @@ def _inputs(grad_out, x, weight):
         raise ValueError(f"batch_norm_backward: x must be (N, C) or (N, C, L), got shape {x.shape}")
     if grad_out.shape != x.shape:
         raise ValueError(f"batch_norm_backward: grad_out has shape {grad_out.shape} but x has shape {x.shape}")
-    if weight is None:
-        return grad_out, x, np.ones(channel_shape(x), dtype=x.dtype)
-    weight = _array(weight, "weight")
-    if weight.shape != (x.shape[1],):
-        raise ValueError(f"batch_norm_backward: weight must have shape ({x.shape[1]},) for x of shape {x.shape}, "
-                         f"got {weight.shape}")
-    return grad_out, x, weight.reshape(channel_shape(x))
+    if weight is not None:
+        weight = _array(weight, "weight")
+        if weight.shape != (x.shape[1],):
+            raise ValueError(f"batch_norm_backward: weight must have shape ({x.shape[1]},) for x of shape {x.shape}, "
+                             f"got {weight.shape}")
+    return grad_out, x, gamma_array(weight, x)
 
 
 def compact_backward(grad_out, xhat, std, gamma):

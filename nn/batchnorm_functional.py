@@ -2,7 +2,7 @@
 from autograd import Tensor, as_tensor, ops
 
 from .batchnorm_fused import FusedBatchNorm
-from .batchnorm_steps import channel_axes, channel_shape, normalize_batch, scale_and_shift, values_per_channel
+from .batchnorm_steps import channel_axes, normalize_batch, per_channel, scale_and_shift, values_per_channel
 
 
 def check_batch_norm_input(input, op):
@@ -28,7 +28,8 @@ def _check_arguments(input, running_mean, running_var, weight, bias, training):
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: pass both running_mean and running_var, or neither")
     if training and values_per_channel(input) <= 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        raise ValueError(f"batch_norm: Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape}")
     if not training and running_mean is None:
         raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
 
@@ -57,8 +58,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     input = as_tensor(input)
     _check_arguments(input, running_mean, running_var, weight, bias, training)
     if not training:
-        shape = channel_shape(input)
-        xhat = (input - running_mean.reshape(shape)) / ops.sqrt(running_var.reshape(shape) + eps)
+        xhat = (input - per_channel(running_mean, input)) / ops.sqrt(per_channel(running_var, input) + eps)
         return scale_and_shift(xhat, weight, bias)
     if fused:
         out = FusedBatchNorm.apply(input, weight, bias, eps)

@@ -1,10 +1,8 @@
 """Batch norm as a single graph node whose backward is the compact hand-derived formula."""
-import numpy as np
-
 from autograd import Function
 
 from .batchnorm_backward import compact_backward
-from .batchnorm_steps import channel_shape, normalize_batch, scale_and_shift
+from .batchnorm_steps import gamma_array, normalize_batch, scale_and_shift
 
 
 class FusedBatchNorm(Function):
@@ -18,8 +16,7 @@ class FusedBatchNorm(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, eps):
         steps = normalize_batch(x, eps)
-        gamma = np.ones(channel_shape(x), dtype=x.dtype) if weight is None else weight.reshape(channel_shape(x))
-        ctx.save_for_backward(steps.xhat, steps.std, gamma)
+        ctx.save_for_backward(steps.xhat, steps.std, gamma_array(weight, x))
         return scale_and_shift(steps.xhat, weight, bias)
 
     @staticmethod

@@ -6,6 +6,8 @@ compute: the hand-derived backward and the fused op reuse the very same steps).
 """
 from collections import namedtuple
 
+import numpy as np
+
 from autograd import ops
 
 BatchNormSteps = namedtuple("BatchNormSteps", ["mean", "centered", "squared", "var", "var_eps", "std", "xhat"])
@@ -52,8 +54,19 @@ def normalize_batch(x, eps):
     return BatchNormSteps(mean, centered, squared, var, var_eps, std, xhat)
 
 
+def per_channel(vector, input):
+    """A (C,) vector that broadcasts against `input`: as it is for (N, C), reshaped to (1, C, 1) for (N, C, L)."""
+    return vector if input.ndim == 2 else vector.reshape(channel_shape(input))
+
+
+def gamma_array(weight, input):
+    """The scale gamma as an array that broadcasts against the array `input` (ones when `weight` is None)."""
+    if weight is None:
+        return np.ones(channel_shape(input), dtype=input.dtype)
+    return weight.reshape(channel_shape(input))
+
+
 def scale_and_shift(xhat, weight, bias):
     """y_i = gamma * xhat_i + beta, the last step of Algorithm 1 (None means gamma = 1, resp. beta = 0)."""
-    shape = channel_shape(xhat)
-    out = xhat if weight is None else xhat * weight.reshape(shape)
-    return out if bias is None else out + bias.reshape(shape)
+    out = xhat if weight is None else xhat * per_channel(weight, xhat)
+    return out if bias is None else out + per_channel(bias, xhat)
