@@ -261,17 +261,18 @@ class Module:
         return self.to(np.float64)
 
     # -- state dict ---------------------------------------------------------------------------
+    def _state_tensors(self):
+        """{state-dict key: tensor} for every parameter and buffer that is not None."""
+        return {_join(module_name, key): tensor
+                for module_name, module in self.named_modules()
+                for key, tensor in {**module._parameters, **module._buffers}.items() if tensor is not None}
+
     def state_dict(self):
         """A snapshot {dotted name: ndarray copy} of every parameter and buffer, with PyTorch's keys.
 
         Unlike PyTorch the arrays are copies, so a saved state dict does not change as training goes on.
         """
-        state = {}
-        for module_name, module in self.named_modules():
-            for key, tensor in {**module._parameters, **module._buffers}.items():
-                if tensor is not None:
-                    state[_join(module_name, key)] = tensor.data.copy()
-        return state
+        return {key: tensor.data.copy() for key, tensor in self._state_tensors().items()}
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy arrays from `state_dict` into the parameters and buffers with the same names.
@@ -282,11 +283,7 @@ class Module:
         """
         if not isinstance(state_dict, dict):
             raise TypeError(f"load_state_dict: expected a dict, got {type(state_dict).__name__}")
-        own = {}
-        for module_name, module in self.named_modules():
-            for key, tensor in {**module._parameters, **module._buffers}.items():
-                if tensor is not None:
-                    own[_join(module_name, key)] = tensor
+        own = self._state_tensors()
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
         problems = []
