@@ -1,11 +1,7 @@
 """Mini-batches and data augmentation for image batches, with an explicit NumPy Generator."""
 import numpy as np
 
-from autograd import default_rng
-
-
-def _rng(rng):
-    return default_rng() if rng is None else rng
+from .rng import generator
 
 
 def minibatches(X, y, batch_size, shuffle=True, rng=None, drop_last=False):
@@ -21,7 +17,7 @@ def minibatches(X, y, batch_size, shuffle=True, rng=None, drop_last=False):
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"minibatches: batch_size must be a positive int, got {batch_size!r}")
     count = len(X)
-    order = _rng(rng).permutation(count) if shuffle else np.arange(count)
+    order = generator(rng).permutation(count) if shuffle else np.arange(count)
     stop = count - count % batch_size if drop_last else count
     for start in range(0, stop, batch_size):
         index = order[start:start + batch_size]
@@ -40,7 +36,7 @@ def random_horizontal_flip(images, p=0.5, rng=None):
     images = _check_images(images, "random_horizontal_flip")
     if not 0 <= p <= 1:
         raise ValueError(f"random_horizontal_flip: p must be in [0, 1], got {p}")
-    flip = _rng(rng).random(len(images)) < p
+    flip = generator(rng).random(len(images)) < p
     out = images.copy()
     out[flip] = images[flip][..., ::-1]
     return out
@@ -54,7 +50,7 @@ def random_shift(images, max_shift, rng=None, fill=0.0):
     images = _check_images(images, "random_shift")
     if not isinstance(max_shift, (int, np.integer)) or max_shift < 0:
         raise ValueError(f"random_shift: max_shift must be a non-negative int, got {max_shift!r}")
-    shifts = _rng(rng).integers(-max_shift, max_shift + 1, size=(len(images), 2))
+    shifts = generator(rng).integers(-max_shift, max_shift + 1, size=(len(images), 2))
     height, width = images.shape[-2:]
     out = np.full_like(images, fill)
     for image, shifted, (dy, dx) in zip(images, out, shifts):
@@ -76,4 +72,4 @@ def gaussian_noise(images, std, rng=None):
     if std < 0:
         raise ValueError(f"gaussian_noise: std must be non-negative, got {std}")
     images = np.asarray(images)
-    return (images + _rng(rng).normal(0.0, std, images.shape)).astype(images.dtype, copy=False)
+    return (images + generator(rng).normal(0.0, std, images.shape)).astype(images.dtype, copy=False)

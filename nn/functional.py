@@ -5,11 +5,12 @@ function takes and returns autograd Tensors, so its backward comes from autodiff
 """
 import numpy as np
 
-from autograd import as_tensor, default_rng, relu as _relu, sigmoid as _sigmoid, tanh as _tanh, where
+from autograd import as_tensor, relu as _relu, sigmoid as _sigmoid, tanh as _tanh, where
 
 from .batchnorm_backward import batch_norm_backward, batch_norm_backward_staged
 from .batchnorm_functional import batch_norm
 from .loss_functions import binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss
+from .rng import generator
 
 __all__ = [
     "linear", "relu", "sigmoid", "tanh", "leaky_relu", "softmax", "log_softmax", "dropout", "layer_norm",
@@ -80,8 +81,7 @@ def dropout(input, p=0.5, training=True, rng=None):
         return input
     if p == 1:
         return input * np.zeros((), dtype=input.dtype)
-    rng = default_rng() if rng is None else rng
-    keep = rng.random(input.shape) >= p
+    keep = generator(rng).random(input.shape) >= p
     return input * (keep / (1 - p)).astype(input.dtype)
 
 

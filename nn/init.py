@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from autograd import default_rng
+from .rng import generator
 
 _LINEAR_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "sigmoid")
 
@@ -41,18 +41,14 @@ def _fill(tensor, values):
     return tensor
 
 
-def _rng(rng):
-    return default_rng() if rng is None else rng
-
-
 def uniform_(tensor, a=0.0, b=1.0, rng=None):
     """Fill with samples from U(a, b)."""
-    return _fill(tensor, _rng(rng).uniform(a, b, tensor.shape))
+    return _fill(tensor, generator(rng).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, rng=None):
     """Fill with samples from N(mean, std^2)."""
-    return _fill(tensor, _rng(rng).normal(mean, std, tensor.shape))
+    return _fill(tensor, generator(rng).normal(mean, std, tensor.shape))
 
 
 def constant_(tensor, value):
