@@ -69,6 +69,14 @@ def positive_int(name, value):
         raise ValueError(f"{name} must be >= 1, got {value!r}")
 
 
+def non_negative_int(name, value):
+    """`value` must be an int >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+
+
 def one_of(*choices):
     """A check that `value` is one of `choices`."""
 

@@ -82,6 +82,12 @@ def _moments(param):
     return {"step": 0, "exp_avg": np.zeros_like(param), "exp_avg_sq": np.zeros_like(param)}
 
 
+def _adam_arguments(group):
+    """The keyword arguments every rule of the Adam family takes from a group: lr, beta1, beta2, eps."""
+    beta1, beta2 = group["betas"]
+    return {"lr": group["lr"], "beta1": beta1, "beta2": beta2, "eps": group["eps"]}
+
+
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba 2015), with AMSGrad (Reddi et al. 2018) as an option.
 
@@ -115,9 +121,7 @@ class Adam(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group, decoupled=group["decoupled_weight_decay"])
-        beta1, beta2 = group["betas"]
-        return adam(param, grad, state, lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                    amsgrad=group["amsgrad"])
+        return adam(param, grad, state, **_adam_arguments(group), amsgrad=group["amsgrad"])
 
 
 class AdamW(Adam):
@@ -161,8 +165,7 @@ class Adamax(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group)
-        beta1, beta2 = group["betas"]
-        return adamax(param, grad, state, lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"])
+        return adamax(param, grad, state, **_adam_arguments(group))
 
 
 class NAdam(Optimizer):
@@ -197,9 +200,7 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group, decoupled=group["decoupled_weight_decay"])
-        beta1, beta2 = group["betas"]
-        return nadam(param, grad, state, lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                     momentum_decay=group["momentum_decay"])
+        return nadam(param, grad, state, **_adam_arguments(group), momentum_decay=group["momentum_decay"])
 
 
 class RAdam(Optimizer):
@@ -229,5 +230,4 @@ class RAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group, decoupled=group["decoupled_weight_decay"])
-        beta1, beta2 = group["betas"]
-        return radam(param, grad, state, lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"])
+        return radam(param, grad, state, **_adam_arguments(group))

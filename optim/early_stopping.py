@@ -28,13 +28,11 @@ class EarlyStopping:
                  start_from_epoch=0):
         _checks.one_of("min", "max")("mode", mode)
         _checks.real("min_delta", min_delta)
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be an int >= 0, got {patience!r}")
+        _checks.non_negative_int("patience", patience)
         if baseline is not None:
             _checks.real("baseline", baseline)
         _checks.flag("restore_best_weights", restore_best_weights)
-        if isinstance(start_from_epoch, bool) or not isinstance(start_from_epoch, int) or start_from_epoch < 0:
-            raise ValueError(f"start_from_epoch must be an int >= 0, got {start_from_epoch!r}")
+        _checks.non_negative_int("start_from_epoch", start_from_epoch)
         self.mode = mode
         self.min_delta = abs(min_delta)
         self.patience = patience

@@ -7,7 +7,6 @@ act on one optimizer; `step(epoch)` (deprecated in PyTorch) jumps to the closed 
 """
 import copy
 import math
-import numbers
 import types
 from bisect import bisect_right
 from collections import Counter
@@ -41,11 +40,6 @@ def _check_lambdas(optimizer, lr_lambda):
         if not callable(function):
             raise TypeError(f"lr_lambda must be a function of the epoch, got {type(function).__name__}")
     return lambdas
-
-
-def _non_negative_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
 
 
 class LRScheduler:
@@ -105,6 +99,10 @@ class LRScheduler:
         else:
             self.last_epoch = epoch
             values = self._closed_form_lr()
+        self._set_lrs(values)
+
+    def _set_lrs(self, values):
+        """Write one lr per group into the optimizer and remember them for `get_last_lr`."""
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = _lrs(self.optimizer)
@@ -119,9 +117,17 @@ class LRScheduler:
 
 
 class _LambdaScheduler(LRScheduler):
-    """Shared saving of `lr_lambdas`: plain functions are not saved, callable objects' attributes are."""
+    """A schedule driven by `lr_lambda` (one function for all groups or one per group).
+
+    Plain functions are not saved in the state dict; callable objects' attributes are.
+    """
 
     _unsaved = ("optimizer", "lr_lambdas")
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        _check_optimizer(optimizer)
+        self.lr_lambdas = _check_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
 
     def state_dict(self):
         """As `LRScheduler.state_dict`, with `lr_lambdas` saved as PyTorch does (None for functions)."""
@@ -143,11 +149,6 @@ class _LambdaScheduler(LRScheduler):
 class LambdaLR(_LambdaScheduler):
     """lr_t = initial_lr * lr_lambda(t), one lambda for all groups or one per group."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        _check_optimizer(optimizer)
-        self.lr_lambdas = _check_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
-
     def get_lr(self):
         """initial_lr * lr_lambda(last_epoch) per group."""
         return [base_lr * function(self.last_epoch) for function, base_lr in zip(self.lr_lambdas, self.base_lrs)]
@@ -155,11 +156,6 @@ class LambdaLR(_LambdaScheduler):
 
 class MultiplicativeLR(_LambdaScheduler):
     """lr_t = lr_{t-1} * lr_lambda(t) for t >= 1 (the lambda gives a factor, not a total)."""
-
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        _check_optimizer(optimizer)
-        self.lr_lambdas = _check_lambdas(optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
         """The current lr times lr_lambda(last_epoch); unchanged at construction."""
@@ -195,7 +191,7 @@ class MultiStepLR(LRScheduler):
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         milestones = list(milestones)
         for index, milestone in enumerate(milestones):
-            _non_negative_int(f"milestones[{index}]", milestone)
+            _checks.non_negative_int(f"milestones[{index}]", milestone)
         _checks.real("gamma", gamma)
         self.milestones = Counter(milestones)
         self.gamma = gamma
@@ -217,7 +213,7 @@ class ConstantLR(LRScheduler):
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         _checks.unit_interval("factor", factor)
-        _non_negative_int("total_iters", total_iters)
+        _checks.non_negative_int("total_iters", total_iters)
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
@@ -386,9 +382,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
         self._step_count += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
-        self._last_lr = _lrs(self.optimizer)
+        self._set_lrs(self.get_lr())
 
 
 def _set_momentum(group, momentum, use_beta1):
@@ -587,8 +581,8 @@ class ReduceLROnPlateau(LRScheduler):
         _checks.real("factor", factor)
         if not factor < 1.0:
             raise ValueError(f"factor must be < 1, got {factor!r}")
-        _non_negative_int("patience", patience)
-        _non_negative_int("cooldown", cooldown)
+        _checks.non_negative_int("patience", patience)
+        _checks.non_negative_int("cooldown", cooldown)
         _checks.non_negative("threshold", threshold)
         _checks.non_negative("eps", eps)
         self.optimizer = optimizer

@@ -37,7 +37,8 @@ def _saddle(params):
     return x * x - y * y
 
 
-def _sparse_regression_data(rng=np.random.default_rng(3)):
+def _sparse_regression_data(seed=3):
+    rng = np.random.default_rng(seed)
     rows, features = 64, 20
     X = rng.normal(size=(rows, features)) * (rng.random(size=(rows, features)) < 0.1)
     X[:, :3] += rng.normal(size=(rows, 3))  # three dense features, seventeen rare ones

@@ -106,6 +106,7 @@ def test_state_dict_round_trip():
 @pytest.mark.parametrize("kwargs, argument, error", [
     (dict(mode="auto"), "mode", ValueError),
     (dict(patience=-1), "patience", ValueError),
+    (dict(patience=1.5), "patience", TypeError),
     (dict(min_delta="small"), "min_delta", TypeError),
     (dict(baseline="high"), "baseline", TypeError),
     (dict(restore_best_weights=1), "restore_best_weights", TypeError),

@@ -13,12 +13,7 @@ from optim import lr_scheduler
 STEPS = 40
 
 
-@pytest.fixture(autouse=True)
-def float64_default():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
 def optimizer_pair(kind="SGD", **options):
@@ -269,6 +264,7 @@ def test_lambda_state_dict_saves_callable_objects():
     (lambda o: lr_scheduler.StepLR("not an optimizer", step_size=2), "optimizer", TypeError),
     (lambda o: lr_scheduler.StepLR(o, step_size=0), "step_size", ValueError),
     (lambda o: lr_scheduler.MultiStepLR(o, milestones=[2, -1]), r"milestones\[1\]", ValueError),
+    (lambda o: lr_scheduler.MultiStepLR(o, milestones=[2.5]), r"milestones\[0\]", TypeError),
     (lambda o: lr_scheduler.ConstantLR(o, factor=1.5), "factor", ValueError),
     (lambda o: lr_scheduler.LinearLR(o, start_factor=0), "start_factor", ValueError),
     (lambda o: lr_scheduler.LinearLR(o, end_factor=2), "end_factor", ValueError),

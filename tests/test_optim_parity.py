@@ -19,12 +19,7 @@ X0 = RNG.normal(size=(5, 3))
 Y0 = RNG.normal(size=(5, 4))
 
 
-@pytest.fixture(autouse=True)
-def float64_default():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("torch_float64")
 
 
 def loss_at(weight, bias, scale, t):
