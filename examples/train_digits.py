@@ -28,6 +28,7 @@ PICTURES = (".png", ".svg", ".pdf", ".jpg")
 
 
 def split(seed=0):
+    """The digits scaled to [0, 1] and shuffled: (train, validation, test), 1200, 250 and 347 samples."""
     digits = load_digits()
     X, y = digits.data / 16.0, digits.target
     order = np.random.default_rng(seed).permutation(len(X))
@@ -36,6 +37,7 @@ def split(seed=0):
 
 
 def model(seed=0):
+    """The MLP: two hidden layers of 128 units, each Linear -> BatchNorm1d -> ReLU."""
     rng = np.random.default_rng(seed)
     return nn.Sequential(
         nn.Linear(64, 128, rng=rng), nn.BatchNorm1d(128), nn.ReLU(),
@@ -45,6 +47,7 @@ def model(seed=0):
 
 
 def evaluate(net, X, y, criterion):
+    """(loss, accuracy) of `net` in eval mode on (X, y); the net is back in training mode afterwards."""
     net.eval()
     with autograd.no_grad():
         logits = net(tensor(X))
@@ -54,6 +57,7 @@ def evaluate(net, X, y, criterion):
 
 
 def train(epochs, batch_size=32, seed=0):
+    """Train for `epochs`; returns ({"train": [...], "val": [...]} losses per epoch, test accuracy)."""
     (X_train, y_train), (X_val, y_val), (X_test, y_test) = split(seed)
     net, criterion = model(seed), nn.CrossEntropyLoss()
     optimizer = optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
@@ -79,6 +83,7 @@ def train(epochs, batch_size=32, seed=0):
 
 
 def plot(history, path):
+    """Draw the training and validation loss per epoch to `path`."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -95,6 +100,7 @@ def plot(history, path):
 
 
 def main(argv=None):
+    """Train, print the test accuracy, draw the loss curve; 0 when the accuracy is above 90%, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--out", type=Path, default=Path("out"))

@@ -20,7 +20,7 @@ CELL_TIMEOUT = 120  # seconds per cell
 
 def test_there_are_notebooks():
     names = [path.name for path in PATHS]
-    for prefix in ("01_", "02_", "03_", "04_", "05_", "06_"):
+    for prefix in ("01_", "02_", "03_", "04_", "05_", "06_", "07_"):
         assert any(name.startswith(prefix) for name in names), f"no notebook {prefix}*.ipynb in {NOTEBOOKS}"
 
 
