@@ -86,6 +86,16 @@ def test_l1_l2_and_elastic_net_values(rng):
     assert_close(nn.elastic_net(params, 0.3, 0.25).item(), 0.3 * (0.25 * absolute + 0.75 * squares))
 
 
+@pytest.mark.parametrize("ours, theirs", [
+    (lambda *ps: nn.l1(ps, 0.3), lambda *ps: 0.3 * sum(p.abs().sum() for p in ps)),
+    (lambda *ps: nn.l2(ps, 0.3), lambda *ps: 0.3 * sum((p ** 2).sum() for p in ps)),
+    (lambda *ps: nn.elastic_net(ps, 0.3, 0.25),
+     lambda *ps: 0.3 * sum(0.25 * p.abs().sum() + 0.75 * (p ** 2).sum() for p in ps)),
+], ids=["l1", "l2", "elastic_net"])
+def test_regularisers_match_pytorch(ours, theirs, rng):
+    assert_matches_torch(ours, theirs, [rng.normal(size=(3, 2)), rng.normal(size=2)], rng)
+
+
 def test_l2_gradient_is_sgd_weight_decay_of_twice_lam(rng):
     lam = 0.05
     params = _params(rng)

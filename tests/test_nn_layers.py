@@ -127,6 +127,8 @@ def test_dropout_uses_the_seeded_default_generator():
     first = F.dropout(x, 0.5).data
     manual_seed(7)
     np.testing.assert_array_equal(F.dropout(x, 0.5).data, first)
+    manual_seed(8)
+    assert not np.array_equal(F.dropout(x, 0.5).data, first)
 
 
 @pytest.mark.filterwarnings("ignore:.*weight_norm. is deprecated:FutureWarning")
