@@ -101,6 +101,10 @@ class LRScheduler:
             values = self._closed_form_lr()
         self._set_lrs(values)
 
+    def _lrs_times(self, factor):
+        """The groups' current lr, each multiplied by `factor` (the chainable form of most schedules)."""
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
+
     def _set_lrs(self, values):
         """Write one lr per group into the optimizer and remember them for `get_last_lr`."""
         for group, lr in zip(self.optimizer.param_groups, values):
@@ -179,7 +183,7 @@ class StepLR(LRScheduler):
         """Multiply by gamma every step_size epochs."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return self._lrs_times(self.gamma)
 
     def _closed_form_lr(self):
         return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
@@ -201,7 +205,7 @@ class MultiStepLR(LRScheduler):
         """Multiply by gamma (once per repeat) at each milestone."""
         if self.last_epoch not in self.milestones:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma ** self.milestones[self.last_epoch] for group in self.optimizer.param_groups]
+        return self._lrs_times(self.gamma ** self.milestones[self.last_epoch])
 
     def _closed_form_lr(self):
         milestones = sorted(self.milestones.elements())
@@ -221,10 +225,10 @@ class ConstantLR(LRScheduler):
     def get_lr(self):
         """Scale by factor at epoch 0 and back by 1/factor at total_iters."""
         if self.last_epoch == 0:
-            return [group["lr"] * self.factor for group in self.optimizer.param_groups]
+            return self._lrs_times(self.factor)
         if self.last_epoch != self.total_iters:
             return _lrs(self.optimizer)
-        return [group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+        return self._lrs_times(1.0 / self.factor)
 
     def _closed_form_lr(self):
         return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
@@ -248,12 +252,12 @@ class LinearLR(LRScheduler):
     def get_lr(self):
         """The current lr times the ratio of consecutive factors."""
         if self.last_epoch == 0:
-            return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
+            return self._lrs_times(self.start_factor)
         if self._is_initial or self.last_epoch > self.total_iters:
             return _lrs(self.optimizer)
         change = self.end_factor - self.start_factor
         ratio = 1.0 + change / (self.total_iters * self.start_factor + (self.last_epoch - 1) * change)
-        return [group["lr"] * ratio for group in self.optimizer.param_groups]
+        return self._lrs_times(ratio)
 
     def _closed_form_lr(self):
         change = self.end_factor - self.start_factor
@@ -273,7 +277,7 @@ class ExponentialLR(LRScheduler):
         """The current lr times gamma."""
         if self._is_initial:
             return _lrs(self.optimizer)
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return self._lrs_times(self.gamma)
 
     def _closed_form_lr(self):
         return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
@@ -295,7 +299,7 @@ class PolynomialLR(LRScheduler):
             return _lrs(self.optimizer)
         ratio = ((1.0 - self.last_epoch / self.total_iters)
                  / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
-        return [group["lr"] * ratio for group in self.optimizer.param_groups]
+        return self._lrs_times(ratio)
 
     def _closed_form_lr(self):
         return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
