@@ -12,6 +12,7 @@ import autograd as ag
 from autograd.draw import GraphTooLargeError
 from autograd.draw.example import example_loss
 from autograd.draw.style import HEAT_COLOURS, MODULE_SWATCH, OP_SWATCH, ROLE_SWATCHES
+from test_function import Cube
 
 NODE_LINE = re.compile(r"^\s*(\w+) \[(.*)\]$")
 EDGE_LINE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$")
@@ -146,17 +147,6 @@ def test_op_labels_show_the_interesting_parameters(rng):
 
 
 def test_custom_function_is_drawn_by_its_class_name_without_its_context():
-    class Cube(ag.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x ** 3
-
-        @staticmethod
-        def backward(ctx, grad_out):
-            (x,) = ctx.saved
-            return 3 * x ** 2 * grad_out
-
     dot = dot_of(Cube.apply(ag.tensor([1.0], requires_grad=True)))
     assert dot.ops() == ["Cube"]
     assert dot.text("op1") == "Cube"
