@@ -87,6 +87,16 @@ def test_options_match_pytorch(options, rng):
         _assert_same_state(ours, theirs)
 
 
+def test_reset_running_stats_matches_pytorch(rng):
+    ours, theirs = _pair(3, rng)
+    x = rng.normal(2, 3, size=(6, 3))
+    _step(ours, theirs, x, rng.normal(size=x.shape))
+    assert ours.num_batches_tracked.item() == 1 and not np.allclose(ours.running_mean.data, 0)
+    ours.reset_running_stats()
+    theirs.reset_running_stats()
+    _assert_same_state(ours, theirs)
+
+
 def test_state_dict_keys_and_shapes_equal_pytorch():
     ours, theirs = nn.BatchNorm1d(7), torch.nn.BatchNorm1d(7)
     assert {k: v.shape for k, v in ours.state_dict().items()} == \

@@ -174,6 +174,14 @@ def test_init_has_the_textbook_standard_deviation(fill, expected_std):
     assert abs(weight.data.std() - expected_std) < 0.02 * expected_std
 
 
+def test_constant_fills_keep_the_tensor_and_its_dtype():
+    weight = nn.Parameter(np.full((2, 3), 7.0, dtype=np.float32))
+    for fill, expected in [(init.zeros_, 0.0), (init.ones_, 1.0), (lambda t: init.constant_(t, 0.25), 0.25)]:
+        assert fill(weight) is weight
+        assert weight.dtype == np.float32
+        np.testing.assert_array_equal(weight.data, np.full((2, 3), expected, dtype=np.float32))
+
+
 def test_init_gains_match_pytorch():
     for name, param in [("relu", None), ("tanh", None), ("leaky_relu", 0.2), ("linear", None), ("selu", None)]:
         assert math.isclose(init.calculate_gain(name, param), torch.nn.init.calculate_gain(name, param))
