@@ -41,7 +41,8 @@ class CoordinateDescent(Optimizer):
 
     def __init__(self, params, lr, block_size=1, order="cyclic", rng=None, *, weight_decay=0, maximize=False):
         if rng is not None and not isinstance(rng, (np.random.Generator, numbers.Integral)):
-            raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+            raise TypeError(f"{type(self).__name__}: rng must be a numpy.random.Generator, an int seed or None, "
+                            f"got {type(rng).__name__}")
         defaults = dict(lr=lr, block_size=block_size, order=order, weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
         self._rng = np.random.default_rng(rng) if isinstance(rng, numbers.Integral) else rng

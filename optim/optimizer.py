@@ -48,23 +48,27 @@ def _describe(index, param):
     return f"params[{index}]{name}"
 
 
-def _as_group_list(params):
-    """The parameter groups given to an optimizer, as a list of dicts (not yet validated)."""
+def _as_group_list(params, where):
+    """The parameter groups given to an optimizer, as a list of dicts (not yet validated).
+
+    `where` prefixes every error message (the optimizer's name).
+    """
     if isinstance(params, (Tensor, dict)):
         raise TypeError(
-            "params must be an iterable of Tensors or of dicts (parameter groups), "
+            f"{where}params must be an iterable of Tensors or of dicts (parameter groups), "
             f"got a single {type(params).__name__}; wrap it in a list"
         )
     try:
         items = list(params)
     except TypeError:
-        raise TypeError(f"params must be an iterable of Tensors or of dicts, got {type(params).__name__}") from None
+        raise TypeError(f"{where}params must be an iterable of Tensors or of dicts, "
+                        f"got {type(params).__name__}") from None
     if not items:
-        raise ValueError("params is an empty list: the optimizer has nothing to optimize")
+        raise ValueError(f"{where}params is an empty list: the optimizer has nothing to optimize")
     if all(isinstance(item, dict) for item in items):
         return items
     if any(isinstance(item, dict) for item in items):
-        raise TypeError("params must be all Tensors or all dicts (parameter groups), not a mixture")
+        raise TypeError(f"{where}params must be all Tensors or all dicts (parameter groups), not a mixture")
     return [{"params": items}]
 
 
@@ -82,8 +86,8 @@ class Optimizer:
     hyperparameter_checks = {"lr": _checks.non_negative}
 
     def __init__(self, params, defaults):
-        self._check_hyperparameters(defaults, where="")
-        groups = _as_group_list(params)
+        self._check_hyperparameters(defaults, where=self._where())
+        groups = _as_group_list(params, self._where())
         self.defaults = dict(defaults)
         self.param_groups = []
         self.state = {}
@@ -98,6 +102,10 @@ class Optimizer:
         return "\n".join(lines + [")"])
 
     # -- validation -----------------------------------------------------------
+    def _where(self, context=""):
+        """The start of an error message: the optimizer's name, and `context` (e.g. "param_groups[1]: ")."""
+        return f"{type(self).__name__}: {context}"
+
     def _check_hyperparameters(self, group, where):
         for name, check in self.hyperparameter_checks.items():
             if name in group:
@@ -115,10 +123,10 @@ class Optimizer:
         hyper-parameters are valid.
         """
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+            raise TypeError(f"{self._where()}param_group must be a dict, got {type(param_group).__name__}")
         if "params" not in param_group:
-            raise ValueError("param_group must have a 'params' entry")
-        where = f"param_groups[{len(self.param_groups)}]: "
+            raise ValueError(f"{self._where()}param_group must have a 'params' entry")
+        where = self._where(f"param_groups[{len(self.param_groups)}]: ")
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
@@ -219,22 +227,23 @@ class Optimizer:
         anything changes; floating-point arrays are copied and cast to their parameter's dtype.
         """
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            raise ValueError("state_dict must be a dict with exactly the keys 'state' and 'param_groups'")
+            raise ValueError(f"{self._where()}state_dict must be a dict with exactly the keys 'state' and "
+                             "'param_groups'")
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
-                f"state_dict has {len(saved_groups)} parameter groups, this optimizer has {len(self.param_groups)}"
+                f"{self._where()}state_dict has {len(saved_groups)} parameter groups, this optimizer has {len(self.param_groups)}"
             )
         owners = {}
         new_groups = []
         for number, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
-                    f"state_dict param_groups[{number}] has {len(saved['params'])} parameters, "
+                    f"{self._where()}state_dict param_groups[{number}] has {len(saved['params'])} parameters, "
                     f"this optimizer's has {len(group['params'])}"
                 )
             new_group = {key: copy.deepcopy(value) for key, value in saved.items() if key != "params"}
-            self._check_hyperparameters(new_group, f"state_dict param_groups[{number}]: ")
+            self._check_hyperparameters(new_group, self._where(f"state_dict param_groups[{number}]: "))
             new_group["params"] = group["params"]
             new_groups.append(new_group)
             for index, param in zip(saved["params"], group["params"]):
@@ -242,7 +251,7 @@ class Optimizer:
         new_state = {}
         for index, saved in state_dict["state"].items():
             if index not in owners:
-                raise ValueError(f"state_dict state refers to parameter {index!r}, which no group lists")
+                raise ValueError(f"{self._where()}state_dict state refers to parameter {index!r}, which no group lists")
             param, group = owners[index]
             new_state[param] = self._loaded_state(index, param, saved, group)
         self.param_groups = new_groups
@@ -253,14 +262,14 @@ class Optimizer:
         loaded = {}
         for key in fresh:
             if key not in saved:
-                raise ValueError(f"state_dict state[{index}] lacks {key!r}")
+                raise ValueError(f"{self._where()}state_dict state[{index}] lacks {key!r}")
         for key, value in saved.items():
             template = fresh.get(key)
             if isinstance(template, np.ndarray):
                 value = np.asarray(value)
                 if value.shape != template.shape:
                     raise ValueError(
-                        f"state_dict state[{index}][{key!r}] has shape {value.shape}, expected {template.shape}"
+                        f"{self._where()}state_dict state[{index}][{key!r}] has shape {value.shape}, expected {template.shape}"
                     )
                 loaded[key] = value.astype(template.dtype, copy=True)
             else:

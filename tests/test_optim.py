@@ -308,6 +308,18 @@ def test_bad_input_raises_naming_the_argument(make, argument, error):
         make(w)
 
 
+def test_errors_start_with_the_optimizer_name():
+    w, v = tensor([1.0], requires_grad=True), tensor([2.0])
+    with pytest.raises(ValueError, match=r"^Adam: lr must be >= 0, got -1"):
+        optim.Adam([w], lr=-1)
+    with pytest.raises(ValueError, match=r"^SGD: param_groups\[1\]: params\[0\] does not require grad"):
+        optim.SGD([{"params": [w]}, {"params": [v]}], lr=0.1)
+    with pytest.raises(TypeError, match=r"^RMSprop: params must be an iterable"):
+        optim.RMSprop(w)
+    with pytest.raises(ValueError, match=r"^Adagrad: state_dict must be a dict"):
+        optim.Adagrad([w]).load_state_dict({"state": {}})
+
+
 def test_rejected_group_is_not_added():
     w, v = tensor([1.0], requires_grad=True), tensor([2.0], requires_grad=True)
     optimizer = optim.SGD([w], lr=0.1)
