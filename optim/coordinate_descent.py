@@ -29,6 +29,7 @@ class CoordinateDescent(Optimizer):
     With block_size=1 and a separable quadratic, exact line search would be lr = 1/a_ii;
     here lr is fixed. The gradient is the full gradient from `backward`; only the block's
     part is used. The sweep position and order are the state of the group's first parameter.
+    PyTorch has no coordinate descent; names and the `maximize`/`weight_decay` options follow its optimizers.
     """
 
     hyperparameter_checks = {

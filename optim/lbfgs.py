@@ -42,6 +42,11 @@ class LBFGS(Optimizer):
     lr=1 is the textbook unit step. One parameter group only; its state (history, last
     direction) lives in `state[first parameter]`. Parameters whose grad is None count as
     zero gradient. No `weight_decay` or `maximize`, as in PyTorch.
+
+    Where PyTorch departs from the textbook (Nocedal & Wright alg. 7.5, which always runs a
+    Wolfe line search and starts from H_0 = I): the line search is optional and off by
+    default, the very first step is shrunk to min(1, 1/|g|_1) * lr, and one `step` runs
+    up to `max_iter` iterations rather than one.
     """
 
     hyperparameter_checks = {
