@@ -13,10 +13,11 @@ REASONS = {
     "mlp-tiny-float32": _TINY, "mlp-tiny-float64": _TINY,
     "mlp-medium-float32": _BIG, "mlp-medium-float64": _BIG,
     "mlp-large-float32": _BIG, "mlp-large-float64": _BIG,
-    "bn": ("At small sizes the fused op's fixed cost (nn's argument checks, the Function call, the extra "
-           "mean and variance for the running statistics) dominates."),
+    "bn": ("nn's fused path does more passes over the data than needed: its forward runs the composite's "
+           "steps on arrays (including a power op for the square), then recomputes the batch mean and variance "
+           "for the running statistics, and its backward allocates every temporary afresh; the composite's "
+           "graph is walked with the same NumPy kernels, so the fused op saves little but Python overhead."),
     "chain": "Per-op cost rises once the graph outgrows the CPU caches (each node is a few Python objects).",
     "scalar": ("Each 0-d Tensor op goes through NumPy (a ufunc call and a 0-d array, about 1 µs) where "
                "micrograd does Python float arithmetic; the engine's bookkeeping per op is otherwise comparable."),
-    "memory": "",
 }

@@ -31,7 +31,10 @@ def measure_time(step, warmup, repeat, min_seconds):
 
 
 def measure_memory(build, warmup, steps):
-    """Peak traced bytes of one step (parameters and state included), and growth over `steps`."""
+    """Peak traced bytes of one step (parameters and state included), and growth over `steps`.
+
+    The growth is measured after `steps` settling steps, once the allocators' free lists are full.
+    """
     tracemalloc.start()
     step = build()
     for _ in range(warmup):
@@ -39,6 +42,8 @@ def measure_memory(build, warmup, steps):
     tracemalloc.reset_peak()
     step()
     peak = tracemalloc.get_traced_memory()[1]
+    for _ in range(steps):
+        step()
     before = tracemalloc.get_traced_memory()[0]
     for _ in range(steps):
         step()
