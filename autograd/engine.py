@@ -6,13 +6,15 @@ from .grad_mode import _state, enable_grad, no_grad
 from .tensor import Tensor
 
 
-def toposort(roots):
-    """Every tensor that leads to `roots` and requires grad, each after all its consumers.
+def postorder(roots, all_parents=False):
+    """Every tensor behind `roots`, each once and after all its parents.
 
-    Iterative (no recursion), so a chain of any length works.
+    The walk follows parents that require grad (what backward needs), or every parent
+    with `all_parents=True` (what graph drawing shows). Iterative (no recursion), so a
+    chain of any length works.
     """
     order, visited = [], set()
-    stack = [(root, False) for root in roots]
+    stack = [(root, False) for root in reversed(roots)]
     while stack:
         tensor, expanded = stack.pop()
         if expanded:
@@ -22,13 +24,15 @@ def toposort(roots):
             continue
         visited.add(id(tensor))
         stack.append((tensor, True))
-        for parent in tensor._parents:
-            if parent._requires_grad and id(parent) not in visited:
-                if parent._parents:
-                    stack.append((parent, False))
-                else:  # a leaf: nothing to expand, it can take its place at once
-                    visited.add(id(parent))
-                    order.append(parent)
+        for parent in reversed(tensor._parents):  # the first parent is expanded first
+            if (all_parents or parent._requires_grad) and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def toposort(roots):
+    """Every tensor that leads to `roots` and requires grad, each before its parents (backward's order)."""
+    order = postorder(roots)
     order.reverse()
     return order
 

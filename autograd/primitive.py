@@ -38,7 +38,8 @@ class Primitive:
             out = self.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
             shapes = ", ".join(str(a.shape) for a in arrays)
-            raise type(exc)(f"{self.name}: {exc} (input shapes {shapes})") from None
+            reason = str(exc).removeprefix(f"{self.name}: ")  # NumPy may name the op already
+            raise type(exc)(f"{self.name}: {reason} (input shapes {shapes})") from None
         out = out if type(out) is np.ndarray else np.asarray(out)
         if len(arrays) > 1:
             check_dtypes(self.name, arrays, out)

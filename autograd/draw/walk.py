@@ -1,27 +1,9 @@
 """The tensors behind the roots: an iterative walk, each tensor's role, and the module call it sits in."""
 
+from ..engine import postorder
+
 # Leaves that belong to the module call that uses them (drawn inside its cluster); inputs stay outside.
 HOUSED_ROLES = frozenset({"parameter", "buffer", "constant"})
-
-
-def reachable(roots):
-    """Every tensor the roots depend on, through all parents, each once, parents before consumers.
-
-    Iterative (no recursion), so a chain of any length works.
-    """
-    order, seen = [], set()
-    stack = [(root, False) for root in reversed(roots)]
-    while stack:
-        tensor, expanded = stack.pop()
-        if expanded:
-            order.append(tensor)
-            continue
-        if id(tensor) in seen:
-            continue
-        seen.add(id(tensor))
-        stack.append((tensor, True))
-        stack.extend((parent, False) for parent in reversed(tensor.parents) if id(parent) not in seen)
-    return order
 
 
 def is_constant(tensor):
@@ -61,7 +43,7 @@ class TensorGraph:
     """
 
     def __init__(self, roots):
-        self.tensors = reachable(roots)
+        self.tensors = postorder(roots, all_parents=True)
         self._index = {id(tensor): index for index, tensor in enumerate(self.tensors)}
         root_ids = {id(root) for root in roots}
         self.is_root = [id(tensor) in root_ids for tensor in self.tensors]
