@@ -46,8 +46,9 @@ def test_numpy_arrays_on_the_left_give_tensors():
 
 
 def test_matmul_mismatch_names_op_and_shapes():
-    with pytest.raises(ValueError, match=r"matmul: .*\(3, 4\), \(5, 2\)"):
+    with pytest.raises(ValueError, match=r"matmul: .*\(3, 4\), \(5, 2\)") as info:
         autograd.zeros(3, 4) @ autograd.zeros(5, 2)
+    assert "matmul: matmul" not in str(info.value)
 
 
 def test_broadcast_mismatch_names_op_and_shapes():
