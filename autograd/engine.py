@@ -47,8 +47,9 @@ def _initial_grad(output, grad, create_graph, where):
     grad_data = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
     if grad_data.shape != output.shape:
         raise ValueError(f"{where}: grad has shape {grad_data.shape} but the output has shape {output.shape}")
-    if grad_data.dtype.kind != "f":
-        raise TypeError(f"{where}: grad must be floating point, got dtype {grad_data.dtype}")
+    if grad_data.dtype != output.dtype:
+        raise TypeError(f"{where}: grad has dtype {grad_data.dtype} but the output has dtype {output.dtype}; "
+                        f"cast it with .astype({str(output.dtype)!r})")
     if create_graph:
         return grad if isinstance(grad, Tensor) else Tensor._make(grad_data)
     return grad_data

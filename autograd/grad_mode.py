@@ -1,4 +1,5 @@
 """Thread-local autograd state: grad mode and the module scope stack."""
+import itertools
 import threading
 
 
@@ -57,13 +58,12 @@ class ScopeFrame:
     """One module call on the scope stack: its dotted path and type name."""
 
     __slots__ = ("path", "kind", "call_id")
-    _next_call_id = 0
+    _call_ids = itertools.count(1)  # next() on a count is atomic, so threads never share an id
 
     def __init__(self, path, kind):
         self.path = path
         self.kind = kind
-        ScopeFrame._next_call_id += 1
-        self.call_id = ScopeFrame._next_call_id
+        self.call_id = next(ScopeFrame._call_ids)
 
     def __repr__(self):
         return f"{self.path}: {self.kind}"

@@ -73,10 +73,13 @@ def test_mixing_float32_and_float64_is_refused():
     assert (a * np.float32(2)).dtype == np.float32
 
 
-def test_backward_grad_argument_must_be_floating():
+def test_backward_grad_argument_must_have_the_output_dtype():
     y = tensor([1.0, 2.0], requires_grad=True) * 2
-    with pytest.raises(TypeError, match="grad must be floating point, got dtype int64"):
+    with pytest.raises(TypeError, match="grad has dtype int64 but the output has dtype float64"):
         y.backward(np.array([1, 1]))
+    y32 = tensor([1.0, 2.0], dtype="float32", requires_grad=True) * 2
+    with pytest.raises(TypeError, match=r"grad has dtype float64 but the output has dtype float32.*astype\('float32'\)"):
+        y32.backward(np.ones(2))
 
 
 def test_graph_is_freed_once_nothing_refers_to_it():
