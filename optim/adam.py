@@ -5,34 +5,48 @@ from . import _checks
 from .optimizer import Optimizer, lerp, regularized
 
 
-def first_and_second_moments(grad, state, beta1, beta2):
-    """`(m_t, v_t)`: the running means of the gradient and of its square."""
-    exp_avg = lerp(state["exp_avg"], grad, 1 - beta1)
-    exp_avg_sq = beta2 * state["exp_avg_sq"] + (1 - beta2) * (grad * grad)
+def first_and_second_moments(grad, state, beta1, beta2, work):
+    """Update `(m_t, v_t)`, the running means of the gradient and of its square, in place in `state`.
+
+    `work` is a scratch array shaped like `grad`.
+    """
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
+    square = np.multiply(grad, grad, out=work)
+    square *= 1 - beta2
+    exp_avg_sq *= beta2
+    exp_avg_sq += square
     return exp_avg, exp_avg_sq
 
 
 def adam(param, grad, state, *, lr, beta1, beta2, eps, amsgrad):
-    """One Adam step: returns `(new param, new state)` with `step`, `exp_avg`, `exp_avg_sq`
-    (and `max_exp_avg_sq` for AMSGrad)."""
-    step = state["step"] + 1
-    exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2)
-    new_state = {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
-    step_size = lr / (1 - beta1**step)
-    second = exp_avg_sq
+    """One Adam step: updates `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq` for AMSGrad)
+    in `state` and returns `(new param, state)`."""
+    state["step"] = step = state["step"] + 1
+    work = np.empty_like(param)
+    exp_avg, second = first_and_second_moments(grad, state, beta1, beta2, work)
     if amsgrad:
-        second = new_state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], exp_avg_sq)
-    denom = np.sqrt(second) / (1 - beta2**step) ** 0.5 + eps
-    return param - step_size * (exp_avg / denom), new_state
+        second = np.maximum(state["max_exp_avg_sq"], second, out=state["max_exp_avg_sq"])
+    denom = np.sqrt(second, out=work)
+    denom /= (1 - beta2**step) ** 0.5
+    denom += eps
+    update = np.divide(exp_avg, denom, out=work)
+    update *= lr / (1 - beta1**step)
+    return np.subtract(param, update, out=work), state
 
 
 def adamax(param, grad, state, *, lr, beta1, beta2, eps):
-    """One Adamax step: returns `(new param, new state)` with `step`, `exp_avg`, `exp_inf`."""
-    step = state["step"] + 1
-    exp_avg = lerp(state["exp_avg"], grad, 1 - beta1)
-    exp_inf = np.maximum(beta2 * state["exp_inf"], np.abs(grad) + eps)
-    step_size = lr / (1 - beta1**step)
-    return param - step_size * (exp_avg / exp_inf), {"step": step, "exp_avg": exp_avg, "exp_inf": exp_inf}
+    """One Adamax step: updates `step`, `exp_avg`, `exp_inf` in `state` and returns `(new param, state)`."""
+    state["step"] = step = state["step"] + 1
+    exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
+    lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
+    work = np.abs(grad, out=np.empty_like(param))
+    work += eps
+    exp_inf *= beta2
+    np.maximum(exp_inf, work, out=exp_inf)
+    update = np.divide(exp_avg, exp_inf, out=work)
+    update *= lr / (1 - beta1**step)
+    return np.subtract(param, update, out=work), state
 
 
 def nadam_momentum(beta1, momentum_decay, step):
@@ -41,32 +55,43 @@ def nadam_momentum(beta1, momentum_decay, step):
 
 
 def nadam(param, grad, state, *, lr, beta1, beta2, eps, momentum_decay):
-    """One NAdam step: returns `(new param, new state)` with `step`, `mu_product`, the moments."""
-    step = state["step"] + 1
+    """One NAdam step: updates `step`, `mu_product` and the moments in `state`; returns `(new param, state)`."""
+    state["step"] = step = state["step"] + 1
     mu = nadam_momentum(beta1, momentum_decay, step)
     mu_next = nadam_momentum(beta1, momentum_decay, step + 1)
-    mu_product = state["mu_product"] * mu
-    exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2)
-    denom = np.sqrt(exp_avg_sq / (1 - beta2**step)) + eps
-    param = param + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (grad / denom)
-    param = param + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)
-    return param, {"step": step, "mu_product": mu_product, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+    state["mu_product"] = mu_product = state["mu_product"] * mu
+    work = np.empty_like(param)
+    exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2, work)
+    denom = np.divide(exp_avg_sq, 1 - beta2**step, out=np.empty_like(param))
+    np.sqrt(denom, out=denom)
+    denom += eps
+    gradient_term = np.divide(grad, denom, out=work)
+    gradient_term *= -lr * (1.0 - mu) / (1.0 - mu_product)
+    new_param = np.add(param, gradient_term, out=work)
+    momentum_term = np.divide(exp_avg, denom, out=denom)
+    momentum_term *= -lr * mu_next / (1.0 - mu_product * mu_next)
+    new_param += momentum_term
+    return new_param, state
 
 
 def radam(param, grad, state, *, lr, beta1, beta2, eps):
-    """One RAdam step: returns `(new param, new state)` with `step`, `exp_avg`, `exp_avg_sq`."""
-    step = state["step"] + 1
-    exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2)
-    new_state = {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+    """One RAdam step: updates `step`, `exp_avg`, `exp_avg_sq` in `state` and returns `(new param, state)`."""
+    state["step"] = step = state["step"] + 1
+    work = np.empty_like(param)
+    exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2, work)
     bias_correction2 = 1 - beta2**step
-    corrected_exp_avg = exp_avg / (1 - beta1**step)
+    update = np.divide(exp_avg, 1 - beta1**step, out=work)  # the corrected first moment
+    update *= lr
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * beta2**step / bias_correction2
-    if rho_t <= 5.0:
-        return param - corrected_exp_avg * lr, new_state
-    rectification = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-    adaptive_lr = bias_correction2**0.5 / (np.sqrt(exp_avg_sq) + eps)
-    return param - corrected_exp_avg * lr * adaptive_lr * rectification, new_state
+    if rho_t > 5.0:
+        rectification = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        adaptive_lr = np.sqrt(exp_avg_sq, out=np.empty_like(param))
+        adaptive_lr += eps
+        np.divide(bias_correction2**0.5, adaptive_lr, out=adaptive_lr)
+        update *= adaptive_lr
+        update *= rectification
+    return np.subtract(param, update, out=work), state
 
 
 _CHECKS = {

@@ -3,8 +3,9 @@
 Shaped like `torch.optim.Optimizer`. A rule subclasses it and supplies two small methods:
 `_init_state(param, group)` (optax's `init`: the state of one parameter before its first
 step) and `_update(param, grad, state, group)` (optax's `update`: returns the parameter's
-new value and new state, both computed without touching the inputs). The base class does
-the rest, and writes every parameter through one helper, `_write`.
+new value and new state without touching the parameter; the state's arrays belong to the
+optimizer, and the Adam family and SGD update them in place to spare allocations). The
+base class does the rest, and writes every parameter through one helper, `_write`.
 """
 import copy
 
@@ -15,11 +16,14 @@ from autograd import Tensor, enable_grad, no_grad
 from . import _checks
 
 
-def lerp(start, end, weight):
-    """`start + weight * (end - start)`, evaluated as `torch.lerp` does (from the nearer end)."""
+def lerp(start, end, weight, out=None):
+    """`start + weight * (end - start)`, evaluated as `torch.lerp` does (from the nearer end); into `out` if given."""
+    difference = np.subtract(end, start)
     if weight < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1 - weight)
+        difference *= weight
+        return np.add(start, difference, out=out)
+    difference *= 1 - weight
+    return np.subtract(end, difference, out=out)
 
 
 def directed(grad, maximize):
@@ -200,7 +204,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _update(self, param, grad, state, group):
-        """`(new value of param, new state)` after one step; must not modify its inputs."""
+        """`(new value of param, new state)` after one step; may update `state` in place, never `param` or `grad`."""
         raise NotImplementedError
 
     # -- state dicts ----------------------------------------------------------------

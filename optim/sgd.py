@@ -1,16 +1,22 @@
 """Stochastic gradient descent with momentum, dampening and Nesterov's momentum."""
+import numpy as np
+
 from . import _checks
 from .optimizer import Optimizer, regularized
 
 
 def sgd(param, grad, state, *, lr, momentum, dampening, nesterov):
-    """One SGD step: returns `(new param, new state)`; the state holds `momentum_buffer`."""
+    """One SGD step: updates `momentum_buffer` in `state` (in place) and returns `(new param, state)`."""
     if momentum == 0:
         return param - lr * grad, state
     buffer = state["momentum_buffer"]
-    buffer = grad.copy() if buffer is None else momentum * buffer + (1 - dampening) * grad
+    if buffer is None:
+        buffer = state["momentum_buffer"] = np.array(grad)  # a copy, and an array even for a 0-d grad
+    else:
+        buffer *= momentum
+        buffer += (1 - dampening) * grad
     direction = grad + momentum * buffer if nesterov else buffer
-    return param - lr * direction, {"momentum_buffer": buffer}
+    return param - lr * direction, state
 
 
 class SGD(Optimizer):
