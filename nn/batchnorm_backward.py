@@ -39,11 +39,18 @@ def compact_backward(grad_out, xhat, std, gamma):
 
         dx = gamma / (m sigma) * (m dy - sum(dy) - xhat * sum(dy xhat))
         dgamma = sum(dy xhat),  dbeta = sum(dy)
+
+    dx is computed as gamma / sigma * (dy - (sum(dy) + xhat sum(dy xhat)) / m) in one
+    full-size buffer, which first holds dy xhat for its sum.
     """
     axes, m = channel_axes(grad_out), values_per_channel(grad_out)
     sum_dy = grad_out.sum(axis=axes, keepdims=True)
-    sum_dy_xhat = (grad_out * xhat).sum(axis=axes, keepdims=True)
-    grad_x = gamma / (m * std) * (m * grad_out - sum_dy - xhat * sum_dy_xhat)
+    grad_x = np.multiply(grad_out, xhat)
+    sum_dy_xhat = grad_x.sum(axis=axes, keepdims=True)
+    np.multiply(xhat, sum_dy_xhat / m, out=grad_x)
+    grad_x += sum_dy / m
+    np.subtract(grad_out, grad_x, out=grad_x)
+    grad_x *= gamma / std
     return grad_x, sum_dy_xhat.reshape(-1), sum_dy.reshape(-1)
 
 

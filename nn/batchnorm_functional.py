@@ -2,7 +2,7 @@
 from autograd import Tensor, as_tensor, ops
 
 from .batchnorm_fused import FusedBatchNorm
-from .batchnorm_steps import channel_axes, normalize_batch, per_channel, scale_and_shift, values_per_channel
+from .batchnorm_steps import normalize_batch, per_channel, scale_and_shift, values_per_channel
 
 
 def check_batch_norm_input(input, op):
@@ -61,8 +61,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         xhat = (input - per_channel(running_mean, input)) / ops.sqrt(per_channel(running_var, input) + eps)
         return scale_and_shift(xhat, weight, bias)
     if fused:
-        out = FusedBatchNorm.apply(input, weight, bias, eps)
-        mean, var = input.data.mean(axis=channel_axes(input)), input.data.var(axis=channel_axes(input))
+        stats = {}
+        out = FusedBatchNorm.apply(input, weight, bias, eps, stats)
+        mean, var = stats["mean"], stats["var"]
     else:
         steps = normalize_batch(input, eps)
         out = scale_and_shift(steps.xhat, weight, bias)

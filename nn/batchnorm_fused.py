@@ -1,23 +1,49 @@
 """Batch norm as a single graph node whose backward is the compact hand-derived formula."""
+import numpy as np
+
 from autograd import Function
 
 from .batchnorm_backward import compact_backward
-from .batchnorm_steps import gamma_array, normalize_batch, scale_and_shift
+from .batchnorm_steps import channel_axes, channel_shape, gamma_array, values_per_channel
+
+
+def fused_forward(x, gamma, bias, eps):
+    """Algorithm 1 on arrays in a few passes: returns (y, xhat, std, mean, var).
+
+    The same numbers as `normalize_batch` then `scale_and_shift`, but only y and xhat are
+    new full-size arrays: the squares of the centered input are formed in y's buffer, and
+    xhat is the centered input divided in place.
+    """
+    axes, m = channel_axes(x), values_per_channel(x)
+    mean = x.sum(axis=axes, keepdims=True) / m       # mu_B = 1/m sum x_i
+    xhat = np.subtract(x, mean)                       # x_i - mu_B (normalised in place below)
+    out = np.multiply(xhat, xhat)                     # (x_i - mu_B)^2, in the output's buffer
+    var = out.sum(axis=axes, keepdims=True) / m       # sigma_B^2 = 1/m sum (x_i - mu_B)^2
+    std = np.sqrt(var + eps)                          # sqrt(sigma_B^2 + eps)
+    xhat /= std                                       # xhat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)
+    np.multiply(xhat, gamma, out=out)                 # y_i = gamma xhat_i ...
+    if bias is not None:
+        out += bias.reshape(channel_shape(x))         # ... + beta
+    return out, xhat, std, mean, var
 
 
 class FusedBatchNorm(Function):
-    """Training-mode batch norm in one node: `FusedBatchNorm.apply(x, weight, bias, eps)`.
+    """Training-mode batch norm in one node: `FusedBatchNorm.apply(x, weight, bias, eps, stats=None)`.
 
-    The forward runs the same steps as the composite version on arrays; the backward is
-    `compact_backward` (dx = gamma / (m sigma) * (m dy - sum(dy) - xhat sum(dy xhat))).
-    `weight` and `bias` may be None (affine=False).
+    The forward is `fused_forward`; the backward is `compact_backward`
+    (dx = gamma / (m sigma) * (m dy - sum(dy) - xhat sum(dy xhat))). `weight` and `bias`
+    may be None (affine=False). A dict passed as `stats` receives the batch's "mean" and
+    biased "var", so the running statistics need not compute them again.
     """
 
     @staticmethod
-    def forward(ctx, x, weight, bias, eps):
-        steps = normalize_batch(x, eps)
-        ctx.save_for_backward(steps.xhat, steps.std, gamma_array(weight, x))
-        return scale_and_shift(steps.xhat, weight, bias)
+    def forward(ctx, x, weight, bias, eps, stats=None):
+        gamma = gamma_array(weight, x)
+        out, xhat, std, mean, var = fused_forward(x, gamma, bias, eps)
+        ctx.save_for_backward(xhat, std, gamma)
+        if stats is not None:
+            stats.update(mean=mean, var=var)
+        return out
 
     @staticmethod
     def backward(ctx, grad_out):
