@@ -40,6 +40,11 @@ def _sign(x):
     return Tensor._make(np.sign(x.data)) if isinstance(x, Tensor) else np.sign(x)
 
 
+def _t(x):
+    """The transpose of a matrix."""
+    return swapaxes(x, axis1=0, axis2=1)
+
+
 def _count(x, ans):
     """How many input elements each output element of a reduction summarises."""
     return x.size // ans.size if ans.size else 0
@@ -51,10 +56,19 @@ def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
     return _unreduce(g, x.shape, axis) * hits / sum(hits, axis=axis, keepdims=True)
 
 
+def _stored_transposed(x):
+    """Whether the matrix x is a transposed view (as `weight.T` in a linear layer)."""
+    flags = (x.data if isinstance(x, Tensor) else x).flags
+    return flags.f_contiguous and not flags.c_contiguous
+
+
 def _matmul_vjp(argnum, g, ans, a, b):
     # d(a @ b) = da @ b + a @ db, with 1-D operands promoted to matrices and back
-    if a.ndim == 2 and b.ndim == 2:  # plain matrices need no promotion or unbroadcasting
-        return g @ swapaxes(b, axis1=0, axis2=1) if argnum == 0 else swapaxes(a, axis1=0, axis2=1) @ g
+    if a.ndim == 2 and b.ndim == 2:  # plain matrices: no promotion or unbroadcasting
+        # each gradient in its operand's layout, so that a weight's gradient never needs a transposing copy
+        if argnum == 0:
+            return _t(b @ _t(g)) if _stored_transposed(a) else g @ _t(b)
+        return _t(_t(g) @ a) if _stored_transposed(b) else _t(a) @ g
     a2 = a if a.ndim > 1 else reshape(a, shape=(1, a.shape[0]))
     b2 = b if b.ndim > 1 else reshape(b, shape=(b.shape[0], 1))
     g2 = reshape(g, shape=np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))

@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import _checks
-from .optimizer import Optimizer, lerp, regularized
+from .optimizer import Optimizer, regularized
 
 
 def first_and_second_moments(grad, state, beta1, beta2, work):
@@ -11,19 +11,19 @@ def first_and_second_moments(grad, state, beta1, beta2, work):
     `work` is a scratch array shaped like `grad`.
     """
     exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-    lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
+    exp_avg *= beta1
+    exp_avg += np.multiply(grad, 1 - beta1, out=work)
+    exp_avg_sq *= beta2
     square = np.multiply(grad, grad, out=work)
     square *= 1 - beta2
-    exp_avg_sq *= beta2
     exp_avg_sq += square
     return exp_avg, exp_avg_sq
 
 
-def adam(param, grad, state, *, lr, beta1, beta2, eps, amsgrad):
+def adam(param, grad, state, work, *, lr, beta1, beta2, eps, amsgrad):
     """One Adam step: updates `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq` for AMSGrad)
-    in `state` and returns `(new param, state)`."""
+    in `state` and returns `(new param, state)`, the new param in the scratch array `work`."""
     state["step"] = step = state["step"] + 1
-    work = np.empty_like(param)
     exp_avg, second = first_and_second_moments(grad, state, beta1, beta2, work)
     if amsgrad:
         second = np.maximum(state["max_exp_avg_sq"], second, out=state["max_exp_avg_sq"])
@@ -35,12 +35,14 @@ def adam(param, grad, state, *, lr, beta1, beta2, eps, amsgrad):
     return np.subtract(param, update, out=work), state
 
 
-def adamax(param, grad, state, *, lr, beta1, beta2, eps):
-    """One Adamax step: updates `step`, `exp_avg`, `exp_inf` in `state` and returns `(new param, state)`."""
+def adamax(param, grad, state, work, *, lr, beta1, beta2, eps):
+    """One Adamax step: updates `step`, `exp_avg`, `exp_inf` in `state` and returns `(new param, state)`,
+    the new param in the scratch array `work`."""
     state["step"] = step = state["step"] + 1
     exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
-    lerp(exp_avg, grad, 1 - beta1, out=exp_avg)
-    work = np.abs(grad, out=np.empty_like(param))
+    exp_avg *= beta1
+    exp_avg += np.multiply(grad, 1 - beta1, out=work)
+    np.abs(grad, out=work)
     work += eps
     exp_inf *= beta2
     np.maximum(exp_inf, work, out=exp_inf)
@@ -54,13 +56,13 @@ def nadam_momentum(beta1, momentum_decay, step):
     return beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
 
 
-def nadam(param, grad, state, *, lr, beta1, beta2, eps, momentum_decay):
-    """One NAdam step: updates `step`, `mu_product` and the moments in `state`; returns `(new param, state)`."""
+def nadam(param, grad, state, work, *, lr, beta1, beta2, eps, momentum_decay):
+    """One NAdam step: updates `step`, `mu_product` and the moments in `state`; returns `(new param, state)`,
+    the new param in the scratch array `work`."""
     state["step"] = step = state["step"] + 1
     mu = nadam_momentum(beta1, momentum_decay, step)
     mu_next = nadam_momentum(beta1, momentum_decay, step + 1)
     state["mu_product"] = mu_product = state["mu_product"] * mu
-    work = np.empty_like(param)
     exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2, work)
     denom = np.divide(exp_avg_sq, 1 - beta2**step, out=np.empty_like(param))
     np.sqrt(denom, out=denom)
@@ -74,10 +76,10 @@ def nadam(param, grad, state, *, lr, beta1, beta2, eps, momentum_decay):
     return new_param, state
 
 
-def radam(param, grad, state, *, lr, beta1, beta2, eps):
-    """One RAdam step: updates `step`, `exp_avg`, `exp_avg_sq` in `state` and returns `(new param, state)`."""
+def radam(param, grad, state, work, *, lr, beta1, beta2, eps):
+    """One RAdam step: updates `step`, `exp_avg`, `exp_avg_sq` in `state` and returns `(new param, state)`,
+    the new param in the scratch array `work`."""
     state["step"] = step = state["step"] + 1
-    work = np.empty_like(param)
     exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2, work)
     bias_correction2 = 1 - beta2**step
     update = np.divide(exp_avg, 1 - beta1**step, out=work)  # the corrected first moment
@@ -146,7 +148,7 @@ class Adam(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group, decoupled=group["decoupled_weight_decay"])
-        return adam(param, grad, state, **_adam_arguments(group), amsgrad=group["amsgrad"])
+        return adam(param, grad, state, self._work_like(param), **_adam_arguments(group), amsgrad=group["amsgrad"])
 
 
 class AdamW(Adam):
@@ -190,7 +192,7 @@ class Adamax(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group)
-        return adamax(param, grad, state, **_adam_arguments(group))
+        return adamax(param, grad, state, self._work_like(param), **_adam_arguments(group))
 
 
 class NAdam(Optimizer):
@@ -225,7 +227,8 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group, decoupled=group["decoupled_weight_decay"])
-        return nadam(param, grad, state, **_adam_arguments(group), momentum_decay=group["momentum_decay"])
+        return nadam(param, grad, state, self._work_like(param), **_adam_arguments(group),
+                     momentum_decay=group["momentum_decay"])
 
 
 class RAdam(Optimizer):
@@ -255,4 +258,4 @@ class RAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         param, grad = regularized(param, grad, group, decoupled=group["decoupled_weight_decay"])
-        return radam(param, grad, state, **_adam_arguments(group))
+        return radam(param, grad, state, self._work_like(param), **_adam_arguments(group))

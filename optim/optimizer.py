@@ -16,14 +16,11 @@ from autograd import Tensor, enable_grad, no_grad
 from . import _checks
 
 
-def lerp(start, end, weight, out=None):
-    """`start + weight * (end - start)`, evaluated as `torch.lerp` does (from the nearer end); into `out` if given."""
-    difference = np.subtract(end, start)
+def lerp(start, end, weight):
+    """`start + weight * (end - start)`, evaluated as `torch.lerp` does (from the nearer end)."""
     if weight < 0.5:
-        difference *= weight
-        return np.add(start, difference, out=out)
-    difference *= 1 - weight
-    return np.subtract(end, difference, out=out)
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
 
 
 def directed(grad, maximize):
@@ -95,6 +92,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.param_groups = []
         self.state = {}
+        self._work = {}  # (shape, dtype) -> scratch array, see `_work_like`
         for group in groups:
             self.add_param_group(group)
 
@@ -198,6 +196,16 @@ class Optimizer:
         """The one place where an optimizer changes a parameter: in place, same dtype, version bumped."""
         np.copyto(param.data, value, casting="same_kind")
         param.mark_modified(f"{type(self).__name__}.step")
+
+    def _work_like(self, array):
+        """A scratch array of `array`'s shape and dtype, kept between steps so that no step allocates it again.
+
+        One per shape and dtype, shared by the parameters: a rule may use it within one `_update`.
+        """
+        key = (array.shape, array.dtype)
+        if key not in self._work:
+            self._work[key] = np.empty_like(array)
+        return self._work[key]
 
     def _init_state(self, param, group):
         """The state of `param` (an ndarray) before its first step."""
