@@ -29,7 +29,7 @@ SETTINGS = {
     "AdamW": dict(lr=5e-2),
     "Adamax": dict(lr=5e-2),
     "NAdam": dict(lr=5e-2),
-    "RAdam": dict(lr=5e-2),
+    "RAdam": dict(lr=1e-2),  # its un-adapted first steps overshoot on Rosenbrock at 5e-2
     "Rprop": dict(lr=1e-2),
     "ASGD": dict(lr=2e-3),
     "Lion": dict(lr=1e-2, weight_decay=0.0),
