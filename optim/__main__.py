@@ -74,20 +74,25 @@ def diverged(losses, problem):
     return not np.isfinite(losses[-1]) or abs(losses[-1]) > 1e6
 
 
+def _cell(text, width=26):
+    """One column of the table: a separator, then `text` cut or padded to `width`."""
+    return f" | {text[:width]:<{width}}"
+
+
 def table(results, problems_):
     """The printed table: one row per rule, three columns per problem."""
     lines = []
-    header = f"{'rule':<18}" + "".join(f" | {p.name[:26]:<26}" for p in problems_)
+    header = f"{'rule':<18}" + "".join(_cell(p.name) for p in problems_)
     lines.append(header)
-    lines.append(f"{'':<18}" + " | final loss   steps  div " * len(problems_))
+    lines.append(f"{'':<18}" + _cell(f"{'final loss':>10}  {'steps':>5}  div") * len(problems_))
     lines.append("-" * len(header))
     for name in SETTINGS:
         cells = []
         for problem in problems_:
             losses, _ = results[name, problem.name]
             steps = steps_to_tolerance(losses, problem)
-            cells.append(f" | {losses[-1]:>10.3e}  {steps if steps is not None else '-':>5}  "
-                         f"{'yes' if diverged(losses, problem) else 'no':>3}")
+            cells.append(_cell(f"{losses[-1]:>10.3e}  {steps if steps is not None else '-':>5}  "
+                               f"{'yes' if diverged(losses, problem) else 'no':>3}"))
         lines.append(f"{name:<18}" + "".join(cells))
     return "\n".join(lines)
 
