@@ -5,7 +5,7 @@ import traceback
 import numpy as np
 
 from .grad_mode import _state
-from .tensor import Tensor
+from .tensor import Tensor, shapes_text
 
 _LIBRARY_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIBRARY_PACKAGES = tuple(os.path.join(_LIBRARY_ROOT, package) + os.sep for package in ("autograd", "nn", "optim"))
@@ -46,18 +46,16 @@ def user_frame():
 
 def describe(tensor):
     """The op that made `tensor`, its module scope, its input shapes and where it was created."""
-    scope = " > ".join(repr(frame) for frame in tensor._scope) or "no module"
-    shapes = ", ".join(str(parent.shape) for parent in tensor._parents)
-    return f"op {tensor.op} (scope: {scope}; input shapes {shapes}; created at {tensor._trace})"
+    return (f"op {tensor.op} (scope: {_scope_text(tensor._scope)}; input shapes {shapes_text(tensor._parents)}; "
+            f"created at {tensor._trace})")
 
 
 def check_forward(name, inputs, out):
     """Raise if a forward output holds NaN or Inf."""
     if out.dtype.kind == "f" and not np.isfinite(out).all():
-        shapes = ", ".join(str(t.shape) for t in inputs)
-        scope = " > ".join(repr(frame) for frame in _state.scope) or "no module"
         raise AnomalyError(f"forward of op {name} produced {_bad_values(out)} "
-                           f"(scope: {scope}; input shapes {shapes}; at {user_frame()})")
+                           f"(scope: {_scope_text(_state.scope)}; input shapes {shapes_text(inputs)}; "
+                           f"at {user_frame()})")
 
 
 def check_backward(tensor, parent_grads):
@@ -67,6 +65,10 @@ def check_backward(tensor, parent_grads):
         if values is not None and not np.isfinite(values).all():
             raise AnomalyError(f"backward of {describe(tensor)} produced {_bad_values(values)} "
                                f"in the gradient of input {position}")
+
+
+def _scope_text(frames):
+    return " > ".join(repr(frame) for frame in frames) or "no module"
 
 
 def _bad_values(array):

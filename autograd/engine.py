@@ -97,9 +97,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 anomaly.check_backward(tensor, parent_grads)
             for parent, parent_grad in zip(parents, parent_grads):
                 if parent_grad is not None:
-                    key = id(parent)
-                    total = pending.get(key)
-                    pending[key] = parent_grad if total is None else total + parent_grad
+                    pending[id(parent)] = _accumulate(pending.get(id(parent)), parent_grad)
     if not retain_graph:
         for tensor in order:
             if tensor._op is not None:

@@ -1,4 +1,5 @@
 """Thread-local autograd state: grad mode and the module scope stack."""
+import functools
 import itertools
 import threading
 
@@ -33,12 +34,11 @@ class _GradMode:
     def __call__(self, function):
         mode = type(self)
 
+        @functools.wraps(function)
         def wrapper(*args, **kwargs):
             with mode():
                 return function(*args, **kwargs)
 
-        wrapper.__name__ = function.__name__
-        wrapper.__doc__ = function.__doc__
         return wrapper
 
 

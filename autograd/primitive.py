@@ -8,7 +8,7 @@ import numpy as np
 
 from . import anomaly
 from .grad_mode import _state
-from .tensor import Tensor
+from .tensor import Tensor, shapes_text
 
 
 class Primitive:
@@ -37,9 +37,8 @@ class Primitive:
         try:
             out = self.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
-            shapes = ", ".join(str(a.shape) for a in arrays)
             reason = str(exc).removeprefix(f"{self.name}: ")  # NumPy may name the op already
-            raise type(exc)(f"{self.name}: {reason} (input shapes {shapes})") from None
+            raise type(exc)(f"{self.name}: {reason} (input shapes {shapes_text(arrays)})") from None
         out = out if type(out) is np.ndarray else np.asarray(out)
         if len(arrays) > 1:
             check_dtypes(self.name, arrays, out)
@@ -88,16 +87,18 @@ def check_dtypes(name, arrays, out):
     for array in arrays:
         if array.dtype is not out.dtype and array.dtype.kind == "f" and array.dtype != out.dtype:
             dtypes = ", ".join(str(a.dtype) for a in arrays)
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            raise TypeError(f"{name}: inputs of dtypes {dtypes} (shapes {shapes}) would be computed in {out.dtype}, "
+            raise TypeError(f"{name}: inputs of dtypes {dtypes} (shapes {shapes_text(arrays)}) would be computed in {out.dtype}, "
                             "silently changing the precision of the float input; cast one with .astype(...) first")
 
 
 def as_tensors(args):
     """Tensors for op inputs; Python numbers take the dtype the tensors give them (NEP 50)."""
-    arrays = [a.data for a in args if isinstance(a, Tensor)]
-    if len(arrays) == len(args):
+    for arg in args:
+        if not isinstance(arg, Tensor):
+            break
+    else:  # the common case: nothing to convert
         return tuple(args)
+    arrays = [a.data for a in args if isinstance(a, Tensor)]
     return tuple([a if isinstance(a, Tensor) else Tensor._make(_constant_array(a, arrays)) for a in args])
 
 

@@ -283,6 +283,11 @@ def _plain_index(index):
     return index
 
 
+def shapes_text(values):
+    """'(3, 4), (4,)': the shapes of tensors or arrays, for error messages."""
+    return ", ".join(str(value.shape) for value in values)
+
+
 def _constant(function, *args):
     return Tensor._make(function(*(a.data if isinstance(a, Tensor) else a for a in args)))
 
