@@ -69,6 +69,21 @@ def _analytic_jacobians(fn, inputs, checked):
     return jacobians
 
 
+def jacobians(fn, inputs, eps=1e-6):
+    """For each input that requires grad: (its position, the input, analytic Jacobian, numeric Jacobian).
+
+    Both Jacobians have shape (input size, output size); the numeric one comes from
+    central differences with step `eps`.
+    """
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    checked = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad; pass tensors with requires_grad=True")
+    analytic = _analytic_jacobians(fn, inputs, [x for _, x in checked])
+    return [(position, x, jacobian, _numeric_jacobian(fn, inputs, x, eps))
+            for (position, x), jacobian in zip(checked, analytic)]
+
+
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """Compare every analytic partial derivative of `fn` with central differences.
 
@@ -78,14 +93,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     element, both values and the difference. Returns True, or False when
     `raise_exception=False`.
     """
-    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    checked = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
-    if not checked:
-        raise ValueError("gradcheck: no input requires grad; pass tensors with requires_grad=True")
-    analytic = _analytic_jacobians(fn, inputs, checked)
-    for jacobian, x in zip(analytic, checked):
-        position = next(i for i, candidate in enumerate(inputs) if candidate is x)
-        numeric = _numeric_jacobian(fn, inputs, x, eps)
+    for position, x, jacobian, numeric in jacobians(fn, inputs, eps):
         difference = np.abs(jacobian - numeric)
         bad = difference > atol + rtol * np.abs(numeric)
         if bad.any():
