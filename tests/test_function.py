@@ -99,3 +99,10 @@ def test_numeric_grad_and_rel_error():
 def test_gradcheck_needs_an_input_that_requires_grad():
     with pytest.raises(ValueError, match="requires grad"):
         gradcheck(lambda t: t * 2, [tensor(1.0)])
+
+
+def test_numeric_grad_refuses_an_input_it_cannot_perturb_in_place():
+    transposed = autograd.Tensor._make(np.ones((3, 2)).T)  # a non-contiguous view
+    transposed.requires_grad = True
+    with pytest.raises(ValueError, match="numeric_grad: input data must be contiguous"):
+        autograd.numeric_grad(lambda t: t.sum(), [transposed])

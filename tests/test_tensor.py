@@ -138,3 +138,8 @@ def test_numpy_conversion_gives_the_data():
     x = tensor([1.0, 2.0], requires_grad=True)
     np.testing.assert_array_equal(np.asarray(x), [1.0, 2.0])
     assert np.asarray(x, dtype=np.float32).dtype == np.float32
+
+
+def test_len_of_a_0d_tensor_is_an_error():
+    with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
+        len(tensor(1.0))
