@@ -13,20 +13,22 @@ def postorder(roots, all_parents=False):
     with `all_parents=True` (what graph drawing shows). Iterative (no recursion), so a
     chain of any length works.
     """
-    order, visited = [], set()
-    stack = [(root, False) for root in reversed(roots)]
-    while stack:
-        tensor, expanded = stack.pop()
-        if expanded:
-            order.append(tensor)
+    order, visited = [], set()  # tensors hash by identity
+    for root in roots:
+        if root in visited:
             continue
-        if id(tensor) in visited:
-            continue
-        visited.add(id(tensor))
-        stack.append((tensor, True))
-        for parent in reversed(tensor._parents):  # the first parent is expanded first
-            if (all_parents or parent._requires_grad) and id(parent) not in visited:
-                stack.append((parent, False))
+        visited.add(root)
+        stack = [(root, iter(root._parents))]
+        while stack:
+            tensor, parents = stack[-1]
+            for parent in parents:  # descend into the first parent not yet visited
+                if parent not in visited and (all_parents or parent._requires_grad):
+                    visited.add(parent)
+                    stack.append((parent, iter(parent._parents)))
+                    break
+            else:  # every parent is placed: the tensor follows them
+                stack.pop()
+                order.append(tensor)
     return order
 
 
@@ -66,38 +68,41 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             raise RuntimeError(
                 f"{where}: the output does not require grad (no input has requires_grad=True, "
                 "or it was computed under no_grad)")
-    pending = {}
+    pending = {}  # tensor -> the sum of the gradients reaching it so far
     for output, grad in zip(outputs, grads):
         grad = _initial_grad(output, grad, create_graph, where)
-        pending[id(output)] = _accumulate(pending.get(id(output)), grad)
+        pending[output] = _accumulate(pending.get(output), grad)
     order = toposort(outputs)
     for tensor in order:
         _check_walkable(tensor, where)
-    wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
+    wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
+    anomaly_mode = _state.anomaly
     with enable_grad() if create_graph else no_grad():
         for tensor in order:
-            grad = pending.pop(id(tensor), None)
+            grad = pending.pop(tensor, None)
             if grad is None:
                 continue
-            if wanted is not None and id(tensor) in wanted:
-                results[wanted[id(tensor)]] = grad
-            if wanted is None and (tensor._op is None or tensor._retains_grad):
+            op = tensor._op
+            if wanted is not None:
+                if tensor in wanted:
+                    results[wanted[tensor]] = grad
+            elif op is None or tensor._retains_grad:
                 _add_to_grad(tensor, grad)
-            if tensor._op is None:
+            if op is None:
                 continue
             parents = tensor._parents
-            needs_grad = [p._requires_grad for p in parents]
+            needs_grad = [parent._requires_grad for parent in parents]
             if create_graph:
-                parent_grads = tensor._op.vjp(grad, tensor, parents, tensor._params, needs_grad, True)
+                parent_grads = op.vjp(grad, tensor, parents, tensor._params, needs_grad, True)
             else:
-                parent_grads = tensor._op.vjp(grad, tensor.data, [p.data for p in parents],
-                                                   tensor._params, needs_grad, False)
-            if _state.anomaly:
+                parent_grads = op.vjp(grad, tensor.data, [parent.data for parent in parents], tensor._params,
+                                      needs_grad, False)
+            if anomaly_mode:
                 anomaly.check_backward(tensor, parent_grads)
             for parent, parent_grad in zip(parents, parent_grads):
                 if parent_grad is not None:
-                    pending[id(parent)] = _accumulate(pending.get(id(parent)), parent_grad)
+                    pending[parent] = _accumulate(pending.get(parent), parent_grad)
     if not retain_graph:
         for tensor in order:
             if tensor._op is not None:
@@ -111,6 +116,12 @@ def _check_walkable(tensor, where):
         raise RuntimeError(
             f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
             "pass retain_graph=True to the first backward to walk it again")
+    saved_versions = tensor._saved_versions
+    if saved_versions and saved_versions != tuple([parent._version for parent in tensor._parents]):
+        _refuse_modified(tensor, where)
+
+
+def _refuse_modified(tensor, where):
     for position, (parent, version) in enumerate(zip(tensor._parents, tensor._saved_versions)):
         if parent._version != version:
             label = f"{parent.name!r} " if parent.name else ""

@@ -30,9 +30,14 @@ def _kept_shape(shape, axis):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+def _kept(g, shape, axis):
+    """The gradient of a reduction over `axis` with the reduced axes kept as 1 (it broadcasts against the input)."""
+    return reshape(g, shape=_kept_shape(shape, axis))
+
+
 def _unreduce(grad, shape, axis):
     """Broadcast the gradient of a reduction over `axis` back to the input's `shape`."""
-    return broadcast_to(reshape(grad, shape=_kept_shape(shape, axis)), shape=shape)
+    return broadcast_to(_kept(grad, shape, axis), shape=shape)
 
 
 def _sign(x):
@@ -75,6 +80,23 @@ def _matmul_vjp(argnum, g, ans, a, b):
     if argnum == 0:
         return reshape(unbroadcast(g2 @ swapaxes(b2, axis1=-1, axis2=-2), a2.shape), shape=a.shape)
     return reshape(unbroadcast(swapaxes(a2, axis1=-1, axis2=-2) @ g2, b2.shape), shape=b.shape)
+
+
+def _linear_weight_vjp(g, ans, x, w, b=None):
+    # d(x W^T) / dW = g^T x, summed over every leading (batch) axis
+    rows = (-1, w.shape[0])
+    return _t(reshape(g, shape=rows)) @ reshape(x, shape=(-1, w.shape[1]))
+
+
+def _linear(x, w, b=None):
+    out = np.matmul(x, w.T)
+    # the bias is added in place; a dtype mismatch is cast here and then refused by the op's dtype check
+    return out if b is None else np.add(out, b, out=out, casting="unsafe")
+
+
+def _mean(x, axis=None, keepdims=False):
+    total = np.add.reduce(x, axis, dtype=np.float64 if x.dtype.kind in "biu" else None, keepdims=keepdims)
+    return total / _count(x, total)
 
 
 def _logsumexp(x, axis=None, keepdims=False):
@@ -136,6 +158,11 @@ power = Primitive("pow", np.power,
 negative = Primitive("neg", np.negative, lambda g, ans, a: -g)
 # d(a @ b) = da @ b + a @ db
 matmul = VariadicPrimitive("matmul", np.matmul, _matmul_vjp)
+# d(x W^T + b) = dx W^T + x dW^T + db   (a linear layer, with W of shape (out, in))
+linear = Primitive("linear", _linear,
+                   lambda g, ans, x, w, b=None: g @ w,
+                   _linear_weight_vjp,
+                   lambda g, ans, x, w, b: unbroadcast(g, b.shape))
 
 # d|x| = sign(x) dx
 abs = Primitive("abs", np.abs, lambda g, ans, x: g * _sign(x))
@@ -170,9 +197,10 @@ where = Primitive("where", np.where,
                   lambda g, ans, c, a, b: unbroadcast(where(c, 0, g), b.shape))
 
 # d sum(x) = broadcast(g)
-sum = Primitive("sum", np.sum, lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis))
+sum = Primitive("sum", lambda x, axis=None, keepdims=False: np.add.reduce(x, axis, keepdims=keepdims),
+                lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis))
 # d mean(x) = broadcast(g) / n
-mean = Primitive("mean", np.mean,
+mean = Primitive("mean", _mean,
                  lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis) / _count(x, ans))
 # d var(x) = broadcast(g) * 2 (x - mean(x)) / (n - ddof)
 var = Primitive("var", np.var,
@@ -185,15 +213,15 @@ min = Primitive("min", np.min, _extremum_vjp)
 # d logsumexp(x) = broadcast(g) * softmax(x)
 logsumexp = Primitive("logsumexp", _logsumexp,
                       lambda g, ans, x, axis=None, keepdims=False:
-                      _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)))
+                      _kept(g, x.shape, axis) * exp(x - _kept(ans, x.shape, axis)))
 
 # shape ops move gradient entries back to where they came from
-reshape = Primitive("reshape", np.reshape, lambda g, ans, x, shape: reshape(g, shape=x.shape))
+reshape = Primitive("reshape", lambda x, shape: x.reshape(shape), lambda g, ans, x, shape: reshape(g, shape=x.shape))
 expand_dims = Primitive("expand_dims", np.expand_dims, lambda g, ans, x, axis: reshape(g, shape=x.shape))
 squeeze = Primitive("squeeze", np.squeeze, lambda g, ans, x, axis=None: reshape(g, shape=x.shape))
-transpose = Primitive("transpose", np.transpose,
+transpose = Primitive("transpose", lambda x, axes=None: x.transpose(axes),
                       lambda g, ans, x, axes=None: transpose(g, axes=None if axes is None else tuple(np.argsort(axes))))
-swapaxes = Primitive("swapaxes", np.swapaxes,
+swapaxes = Primitive("swapaxes", lambda x, axis1, axis2: x.swapaxes(axis1, axis2),
                      lambda g, ans, x, axis1, axis2: swapaxes(g, axis1=axis1, axis2=axis2))
 broadcast_to = Primitive("broadcast_to", np.broadcast_to, lambda g, ans, x, shape: unbroadcast(g, x.shape))
 astype = Primitive("astype", lambda x, dtype: x.astype(dtype), lambda g, ans, x, dtype: astype(g, dtype=x.dtype))

@@ -5,7 +5,7 @@ function takes and returns autograd Tensors, so its backward comes from autodiff
 """
 import numpy as np
 
-from autograd import as_tensor, relu as _relu, sigmoid as _sigmoid, tanh as _tanh, where
+from autograd import as_tensor, linear, relu as _relu, sigmoid as _sigmoid, tanh as _tanh, where
 
 from .batchnorm_backward import batch_norm_backward, batch_norm_backward_staged
 from .batchnorm_functional import batch_norm
@@ -17,18 +17,6 @@ __all__ = [
     "batch_norm", "batch_norm_backward", "batch_norm_backward_staged",
     "mse_loss", "cross_entropy", "binary_cross_entropy_with_logits", "l1_loss",
 ]
-
-
-def linear(input, weight, bias=None):
-    """y = x W^T + b, with W of shape (out_features, in_features) as in PyTorch."""
-    input, weight = as_tensor(input), as_tensor(weight)
-    if weight.ndim != 2 or input.ndim < 1 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {input.shape} needs last axis = weight.shape[1]; "
-                         f"weight has shape {weight.shape} (out_features, in_features)")
-    if bias is not None and as_tensor(bias).shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {as_tensor(bias).shape}")
-    out = input @ weight.T
-    return out if bias is None else out + bias
 
 
 def relu(input):

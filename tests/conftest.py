@@ -11,6 +11,7 @@ def _numpy_namespace():
     names.update(
         sigmoid=lambda x: 1 / (1 + np.exp(-x)),
         relu=lambda x: np.maximum(x, 0),
+        linear=lambda x, w, b=None: x @ w.T if b is None else x @ w.T + b,
         logsumexp=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)),
     )
     return types.SimpleNamespace(**names)
@@ -33,6 +34,7 @@ def _torch_namespace():
         stack=lambda xs, axis=0: torch.stack(xs, dim=axis),
         astype=lambda x, dtype: x.to(getattr(torch, dtype)),
         reshape=lambda x, shape: torch.reshape(x, shape),
+        linear=torch.nn.functional.linear,
     )
     return types.SimpleNamespace(**names)
 
