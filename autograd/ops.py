@@ -58,7 +58,7 @@ def _count(x, ans):
 def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
     # d max(x) / dx = 1 at the maxima, shared equally among ties (as PyTorch's amax)
     hits = astype(x == _unreduce(ans, x.shape, axis), dtype=x.dtype)
-    return _unreduce(g, x.shape, axis) * hits / sum(hits, axis=axis, keepdims=True)
+    return _kept(g, x.shape, axis) * hits / sum(hits, axis=axis, keepdims=True)
 
 
 def _stored_transposed(x):
@@ -100,12 +100,12 @@ def _mean(x, axis=None, keepdims=False):
 
 
 def _logsumexp(x, axis=None, keepdims=False):
-    shift = np.max(x, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0)
-    out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    shift = np.maximum.reduce(x, axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0)  # all -inf (or an inf) along the axis: no shift
+    out = np.log(np.add.reduce(np.exp(x - shift), axis, keepdims=True)) + shift
     if keepdims:
         return out
-    return np.reshape(out, ()) if axis is None else np.squeeze(out, axis=axis)
+    return out.reshape(()) if axis is None else out.squeeze(axis)
 
 
 def _sigmoid(x):
@@ -201,11 +201,11 @@ sum = Primitive("sum", lambda x, axis=None, keepdims=False: np.add.reduce(x, axi
                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis))
 # d mean(x) = broadcast(g) / n
 mean = Primitive("mean", _mean,
-                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis) / _count(x, ans))
+                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g / _count(x, ans), x.shape, axis))
 # d var(x) = broadcast(g) * 2 (x - mean(x)) / (n - ddof)
 var = Primitive("var", np.var,
                 lambda g, ans, x, axis=None, keepdims=False, ddof=0:
-                _unreduce(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True)) * (2 / (_count(x, ans) - ddof)))
+                _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True)) * (2 / (_count(x, ans) - ddof)))
 # d max(x) = broadcast(g) at the maxima, shared among ties
 max = Primitive("max", np.max, _extremum_vjp)
 # d min(x) = broadcast(g) at the minima, shared among ties

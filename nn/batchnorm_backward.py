@@ -44,9 +44,9 @@ def compact_backward(grad_out, xhat, std, gamma):
     full-size buffer, which first holds dy xhat for its sum.
     """
     axes, m = channel_axes(grad_out), values_per_channel(grad_out)
-    sum_dy = grad_out.sum(axis=axes, keepdims=True)
+    sum_dy = np.add.reduce(grad_out, axes, keepdims=True)
     grad_x = np.multiply(grad_out, xhat)
-    sum_dy_xhat = grad_x.sum(axis=axes, keepdims=True)
+    sum_dy_xhat = np.add.reduce(grad_x, axes, keepdims=True)
     np.multiply(xhat, sum_dy_xhat / m, out=grad_x)
     grad_x += sum_dy / m
     np.subtract(grad_out, grad_x, out=grad_x)

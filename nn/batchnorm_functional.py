@@ -40,8 +40,10 @@ def update_running_stats(running_mean, running_var, mean, var, m, momentum):
     `mean` and `var` are the batch's mean and biased variance (arrays of any shape with C
     values); PyTorch stores var * m / (m - 1) in running_var.
     """
-    running_mean.copy_((1 - momentum) * running_mean.data + momentum * mean.reshape(-1))
-    running_var.copy_((1 - momentum) * running_var.data + momentum * var.reshape(-1) * (m / (m - 1)))
+    for running, batch in ((running_mean, mean), (running_var, var * (m / (m - 1)))):
+        running.data *= 1 - momentum
+        running.data += momentum * batch.reshape(-1)
+        running.mark_modified("batch_norm")
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,

@@ -15,15 +15,15 @@ def fused_forward(x, gamma, bias, eps):
     xhat is the centered input divided in place.
     """
     axes, m = channel_axes(x), values_per_channel(x)
-    mean = x.sum(axis=axes, keepdims=True) / m       # mu_B = 1/m sum x_i
-    xhat = np.subtract(x, mean)                       # x_i - mu_B (normalised in place below)
-    out = np.multiply(xhat, xhat)                     # (x_i - mu_B)^2, in the output's buffer
-    var = out.sum(axis=axes, keepdims=True) / m       # sigma_B^2 = 1/m sum (x_i - mu_B)^2
-    std = np.sqrt(var + eps)                          # sqrt(sigma_B^2 + eps)
-    xhat /= std                                       # xhat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)
-    np.multiply(xhat, gamma, out=out)                 # y_i = gamma xhat_i ...
+    mean = np.add.reduce(x, axes, keepdims=True) / m   # mu_B = 1/m sum x_i
+    xhat = np.subtract(x, mean)                        # x_i - mu_B (normalised in place below)
+    out = np.multiply(xhat, xhat)                      # (x_i - mu_B)^2, in the output's buffer
+    var = np.add.reduce(out, axes, keepdims=True) / m  # sigma_B^2 = 1/m sum (x_i - mu_B)^2
+    std = np.sqrt(var + eps)                           # sqrt(sigma_B^2 + eps)
+    xhat /= std                                        # xhat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)
+    np.multiply(xhat, gamma, out=out)                  # y_i = gamma xhat_i ...
     if bias is not None:
-        out += bias.reshape(channel_shape(x))         # ... + beta
+        out += bias.reshape(channel_shape(x))          # ... + beta
     return out, xhat, std, mean, var
 
 

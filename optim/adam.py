@@ -134,6 +134,8 @@ class Adam(Optimizer):
 
     hyperparameter_checks = {**_CHECKS, "amsgrad": _checks.flag, "decoupled_weight_decay": _checks.flag}
 
+    elementwise = True
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
                  *, maximize=False, decoupled_weight_decay=False):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
@@ -183,6 +185,8 @@ class Adamax(Optimizer):
 
     hyperparameter_checks = _CHECKS
 
+    elementwise = True
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *, maximize=False):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
@@ -216,6 +220,8 @@ class NAdam(Optimizer):
     hyperparameter_checks = {**_CHECKS, "momentum_decay": _checks.non_negative,
                              "decoupled_weight_decay": _checks.flag}
 
+    elementwise = True
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, maximize=False):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
@@ -246,6 +252,8 @@ class RAdam(Optimizer):
     """
 
     hyperparameter_checks = {**_CHECKS, "decoupled_weight_decay": _checks.flag}
+
+    elementwise = True
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  decoupled_weight_decay=False, *, maximize=False):

@@ -69,6 +69,8 @@ class Adagrad(Optimizer):
     hyperparameter_checks = {**_COMMON_CHECKS, "lr_decay": _checks.non_negative,
                              "initial_accumulator_value": _checks.non_negative}
 
+    elementwise = True
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  *, maximize=False):
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
@@ -99,6 +101,8 @@ class Adadelta(Optimizer):
     """
 
     hyperparameter_checks = {**_COMMON_CHECKS, "rho": _checks.unit_interval}
+
+    elementwise = True
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
@@ -131,6 +135,8 @@ class RMSprop(Optimizer):
     hyperparameter_checks = {**_COMMON_CHECKS, "alpha": _checks.non_negative, "momentum": _checks.non_negative,
                              "centered": _checks.flag}
 
+    elementwise = True
+
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  *, maximize=False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
@@ -138,11 +144,11 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, param, group):
-        state = {"step": 0, "square_avg": np.zeros_like(param)}
-        if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(param)
+        state = {"step": 0, "square_avg": np.zeros_like(param)}  # in the order `rmsprop` returns them
         if group["centered"]:
             state["grad_avg"] = np.zeros_like(param)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = np.zeros_like(param)
         return state
 
     def _update(self, param, grad, state, group):

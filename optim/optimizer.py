@@ -6,6 +6,9 @@ step) and `_update(param, grad, state, group)` (optax's `update`: returns the pa
 new value and new state without touching the parameter; the state's arrays belong to the
 optimizer, and the Adam family and SGD update them in place to spare allocations). The
 base class does the rest, and writes every parameter through one helper, `_write`.
+
+A rule whose `_update` is elementwise sets `elementwise = True`: the base class then steps the
+small parameters of a group together, one `_update` on their concatenation (`optim.packing`).
 """
 import copy
 
@@ -13,7 +16,7 @@ import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
 
-from . import _checks
+from . import _checks, packing
 
 
 def lerp(start, end, weight):
@@ -86,6 +89,10 @@ class Optimizer:
     # Hyper-parameter name -> check (see `optim._checks`); each rule extends this table.
     hyperparameter_checks = {"lr": _checks.non_negative}
 
+    # True for a rule whose `_update` works coordinate by coordinate, with a state made of arrays
+    # shaped like the parameter and of scalars: its small parameters are then stepped in packs.
+    elementwise = False
+
     def __init__(self, params, defaults):
         self._check_hyperparameters(defaults, where=self._where())
         groups = _as_group_list(params, self._where())
@@ -93,6 +100,7 @@ class Optimizer:
         self.param_groups = []
         self.state = {}
         self._work = {}  # (shape, dtype) -> scratch array, see `_work_like`
+        self._packs = packing.Packs()
         for group in groups:
             self.add_param_group(group)
 
@@ -183,9 +191,12 @@ class Optimizer:
         return loss
 
     def _step_group(self, group):
-        for param in group["params"]:
-            if param.grad is None:
-                continue
+        """Step the parameters of `group` that have a grad: the small ones in packs if the rule is
+        elementwise, the others one by one."""
+        params = [param for param in group["params"] if param.grad is not None]
+        if self.elementwise:
+            params = self._packs.step(self, group, params)
+        for param in params:
             state = self.state.get(param)
             if state is None:
                 state = self._init_state(param.data, group)

@@ -47,6 +47,8 @@ class SGD(Optimizer):
         "maximize": _checks.flag,
     }
 
+    elementwise = True
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                         nesterov=nesterov, maximize=maximize)

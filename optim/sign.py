@@ -58,6 +58,8 @@ class Rprop(Optimizer):
     hyperparameter_checks = {"lr": _checks.non_negative, "etas": _check_etas, "step_sizes": _check_step_sizes,
                              "maximize": _checks.flag}
 
+    elementwise = True
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, maximize=False):
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize)
         super().__init__(params, defaults)
@@ -89,6 +91,8 @@ class Lion(Optimizer):
 
     hyperparameter_checks = {"lr": _checks.non_negative, "betas": _checks.beta_pair,
                              "weight_decay": _checks.non_negative, "maximize": _checks.flag}
+
+    elementwise = True
 
     def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=1e-3, *, maximize=False):
         defaults = dict(lr=lr, betas=betas, weight_decay=weight_decay, maximize=maximize)

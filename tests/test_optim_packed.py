@@ -1,0 +1,218 @@
+"""Packed steps (`optim.packing`): the same numbers, state and versions as the per-parameter path.
+
+Every comparison runs the same training twice, once as the optimizer does it (small parameters
+packed) and once with packing turned off (`SMALL_PARAM_BYTES = 0`: no parameter is small), and
+asks for bitwise equality.
+"""
+import numpy as np
+import pytest
+
+import optim
+from autograd import Tensor
+from optim import packing
+
+# Every rule that sets `elementwise`, with options that reach its branches.
+RULES = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, maximize=True)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)),
+    ("Adadelta", dict(weight_decay=0.01)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5, weight_decay=0.01)),
+    ("Adam", dict(lr=0.05, amsgrad=True)),
+    ("Adam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("AdamW", dict(lr=0.05)),
+    ("Adamax", dict(lr=0.05, weight_decay=0.01)),
+    ("NAdam", dict(lr=0.05, momentum_decay=0.01)),
+    ("RAdam", dict(lr=0.05)),
+    ("ASGD", dict(lr=0.05, t0=3, lambd=1e-2)),
+    ("Rprop", dict(lr=0.02)),
+    ("Lion", dict(lr=0.01, weight_decay=0.1)),
+]
+IDS = [f"{name}-{index}" for index, (name, _) in enumerate(RULES)]
+STEPS = 14
+LARGE = packing.SMALL_PARAM_BYTES // 8 + 1  # elements of a float64 parameter too large to pack
+
+
+def make_params():
+    """Two groups' worth of parameters: small float64 and float32 ones mixed, a large one, a 0-d one."""
+    rng = np.random.default_rng(0)
+    shapes_and_dtypes = [((3, 4), np.float64), ((4,), np.float32), ((5,), np.float64), ((2, 3), np.float64),
+                         ((6,), np.float32), ((LARGE,), np.float64), ((), np.float64), ((2, 2), np.float64),
+                         ((3,), np.float64)]
+    return [Tensor(rng.normal(size=shape).astype(dtype), requires_grad=True) for shape, dtype in shapes_and_dtypes]
+
+
+def make_optimizer(name, options, params):
+    """Rule `name` over two groups: the first seven params, and the last two with their own lr."""
+    return getattr(optim, name)([{"params": params[:7]}, {"params": params[7:], "lr": 0.03}], **options)
+
+
+def grad_missing(t, index):
+    """Param 1 lags every third step; 2 and 3 miss steps together; at step 9 both float32 params miss theirs."""
+    return ((index == 1 and t % 3 == 0) or (index in (2, 3) and t % 5 == 4)
+            or (t == 9 and index in (1, 4)))
+
+
+def set_grads(params, t):
+    """The grads of step `t`, a function of the params' values; None where `grad_missing`."""
+    for index, param in enumerate(params):
+        if grad_missing(t, index):
+            param.grad = None
+        else:
+            grad = np.cos(t + param.data * (index + 1)) + 0.1 * param.data
+            param.grad = np.asarray(grad, dtype=param.data.dtype)
+
+
+def train(optimizer, params, steps, start=0):
+    """`steps` steps from step `start`; returns the parameter values after each."""
+    values = []
+    for t in range(start, start + steps):
+        set_grads(params, t)
+        optimizer.step()
+        values.append([param.data.copy() for param in params])
+    return values
+
+
+def assert_same_values(ours, theirs):
+    """Two runs' parameter values (as `train` returns them) are bitwise equal, dtypes included."""
+    for step, (mine, reference) in enumerate(zip(ours, theirs, strict=True)):
+        for index, (a, b) in enumerate(zip(mine, reference, strict=True)):
+            assert a.dtype == b.dtype, (step, index)
+            np.testing.assert_array_equal(a, b, err_msg=f"step {step}, param {index}")
+
+
+def assert_same_state_dicts(ours, theirs):
+    """Equal as PyTorch-style state dicts: same keys in the same order, same types, arrays bitwise equal."""
+    assert ours["param_groups"] == theirs["param_groups"]
+    assert list(ours["state"]) == list(theirs["state"])
+    for index, state in ours["state"].items():
+        other = theirs["state"][index]
+        assert list(state) == list(other), index
+        for key, value in state.items():
+            assert type(value) is type(other[key]), (index, key)
+            if isinstance(value, np.ndarray):
+                assert (value.shape, value.dtype) == (other[key].shape, other[key].dtype), (index, key)
+                np.testing.assert_array_equal(value, other[key], err_msg=f"state[{index}][{key!r}]")
+            else:
+                assert value == other[key], (index, key)
+
+
+def run(name, options, steps=STEPS):
+    """Train rule `name` on fresh params; returns the values after each step and the final state dict."""
+    params = make_params()
+    optimizer = make_optimizer(name, options, params)
+    return train(optimizer, params, steps), optimizer.state_dict()
+
+
+@pytest.mark.parametrize("name, options", RULES, ids=IDS)
+def test_packed_steps_match_the_per_parameter_path_bitwise(name, options, monkeypatch):
+    packed_values, packed_state = run(name, options)
+    monkeypatch.setattr(packing, "SMALL_PARAM_BYTES", 0)
+    values, state = run(name, options)
+    assert_same_values(packed_values, values)
+    assert_same_state_dicts(packed_state, state)
+
+
+@pytest.mark.parametrize("name, options", RULES, ids=IDS)
+def test_state_dict_round_trip_mid_training_continues_bitwise(name, options):
+    params = make_params()
+    optimizer = make_optimizer(name, options, params)
+    train(optimizer, params, 6)
+    saved, saved_values = optimizer.state_dict(), [param.data.copy() for param in params]
+    expected = train(optimizer, params, 6, start=6)
+
+    # Into the same optimizer, whose packs now hold newer state than the loaded one.
+    for param, value in zip(params, saved_values):
+        param.data[...] = value
+    optimizer.load_state_dict(saved)
+    assert_same_values(train(optimizer, params, 6, start=6), expected)
+
+    # Into a fresh optimizer.
+    fresh_params = make_params()
+    for param, value in zip(fresh_params, saved_values):
+        param.data[...] = value
+    fresh = make_optimizer(name, options, fresh_params)
+    fresh.load_state_dict(saved)
+    assert_same_values(train(fresh, fresh_params, 6, start=6), expected)
+
+
+def test_small_parameters_of_a_group_and_dtype_share_one_update(monkeypatch):
+    params = make_params()
+    optimizer = optim.Adam(params, lr=0.01)
+    sizes = []
+    original = optimizer._update
+
+    def counting_update(param, grad, state, group):
+        sizes.append(param.size)
+        return original(param, grad, state, group)
+
+    monkeypatch.setattr(optimizer, "_update", counting_update)
+    set_grads(params, 1)  # every param has a grad at step 1
+    optimizer.step()
+    float64 = sum(p.size for p in params if p.dtype == np.float64 and 0 < p.ndim and p.size < LARGE)
+    float32 = sum(p.size for p in params if p.dtype == np.float32)
+    assert sorted(sizes) == sorted([float64, float32, LARGE, 1])
+
+
+def test_every_parameter_with_a_grad_gets_its_version_bumped():
+    params = make_params()
+    optimizer = make_optimizer("Adam", dict(lr=0.01), params)
+    for t in range(STEPS):
+        set_grads(params, t)
+        before = [param.version for param in params]
+        optimizer.step()
+        expected = [version + (param.grad is not None) for version, param in zip(before, params)]
+        assert [param.version for param in params] == expected, t
+
+
+def test_state_is_per_parameter_arrays_shaped_like_the_parameter():
+    params = make_params()
+    optimizer = make_optimizer("RMSprop", dict(centered=True, momentum=0.5), params)
+    train(optimizer, params, 3)
+    for param in params:
+        state = optimizer.state[param]
+        assert list(state) == ["step", "square_avg", "grad_avg", "momentum_buffer"]
+        for key in ("square_avg", "momentum_buffer", "grad_avg"):
+            assert (state[key].shape, state[key].dtype) == (param.shape, param.dtype)
+
+
+@pytest.mark.parametrize("name, options", [("Adam", dict(lr=0.05)), ("Adagrad", dict(lr=0.1)),
+                                           ("SGD", dict(lr=0.1, momentum=0.9))])
+def test_state_changed_between_steps_is_used(name, options, monkeypatch):
+    """Entries replaced or changed in place through `optimizer.state` count, packed as unpacked."""
+
+    def edited_run():
+        params = make_params()
+        optimizer = make_optimizer(name, options, params)
+        values = train(optimizer, params, 3)
+        first, second = optimizer.state[params[0]], optimizer.state[params[3]]
+        key = next(key for key, value in first.items() if isinstance(value, np.ndarray))
+        first[key] = np.full_like(first[key], 0.5)  # a new array
+        second[key] *= 2  # in place
+        if "step" in first:
+            first["step"] = 1
+        values += train(optimizer, params, 5, start=3)
+        return values, optimizer.state_dict()
+
+    packed_values, packed_state = edited_run()
+    monkeypatch.setattr(packing, "SMALL_PARAM_BYTES", 0)
+    values, state = edited_run()
+    assert_same_values(packed_values, values)
+    assert_same_state_dicts(packed_state, state)
+
+
+def test_a_parameter_added_later_is_stepped_like_the_others(monkeypatch):
+    def grown_run():
+        params = make_params()
+        optimizer = optim.Adam(params[:5], lr=0.05)
+        values = train(optimizer, params[:5], 3)
+        optimizer.add_param_group({"params": params[5:]})
+        return values + train(optimizer, params, 4, start=3), optimizer.state_dict()
+
+    packed_values, packed_state = grown_run()
+    monkeypatch.setattr(packing, "SMALL_PARAM_BYTES", 0)
+    values, state = grown_run()
+    assert_same_values(packed_values, values)
+    assert_same_state_dicts(packed_state, state)
