@@ -17,6 +17,7 @@ from .functions import (abs, astype, broadcast_to, clip, concatenate, exp, expan
 from .grad_mode import ScopeFrame, current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .gradcheck import GradcheckError, gradcheck, numeric_grad, rel_error
 from .gradgradcheck import gradgradcheck
+from .memory import keep_freed_memory
 from .ops import unbroadcast
 from .primitive import Primitive
 from .rng import default_rng, get_rng_state, manual_seed, set_rng_state
@@ -32,4 +33,7 @@ __all__ = [
     "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
     "ScopeFrame", "Function", "Context", "Primitive", "unbroadcast",
     "gradcheck", "gradgradcheck", "numeric_grad", "rel_error", "GradcheckError", "draw_graph",
+    "keep_freed_memory",
 ]
+
+keep_freed_memory()  # NumPy's large temporaries reuse freed memory instead of page-faulting (see autograd.memory)

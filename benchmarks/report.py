@@ -80,7 +80,8 @@ def markdown(cases, results, rates, pools, facts, settings):
     """The whole RESULTS.md."""
     mode = "quick (small sizes, one round; not for comparison)" if settings["grouped"] else (
         f"{settings['rounds']} rounds, each engine in its own process per round (A B A B), "
-        f"{settings['warmup']} warm-up calls, then at least {settings['repeat']} calls and "
+        f"at least {settings['warmup']} warm-up calls and {settings['min_seconds'] / 3:g} s, then at least "
+        f"{settings['repeat']} calls and "
         f"{settings['min_seconds']:g} s per process; medians over all rounds")
     machine = [f"- {name}: {value}" for name, value in facts.items()]
     machine += [f"- GEMM rate ({dtype}, numpy.matmul): {rate / 1e9:.1f} GFLOP/s" for dtype, rate in rates.items()]

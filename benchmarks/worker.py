@@ -14,12 +14,15 @@ from threadpoolctl import threadpool_info
 
 
 def measure_time(step, warmup, repeat, min_seconds):
-    """Per-call seconds after `warmup` calls, at least `repeat` calls and `min_seconds` long.
+    """Per-call seconds of at least `repeat` calls and `min_seconds`, after a warm-up of at least
+    `warmup` calls and a third of `min_seconds` (caches, allocator free lists, lazily built state).
 
     A step may return sub-times (seconds by name) as a dict.
     """
-    for _ in range(warmup):
+    start, calls = time.perf_counter(), 0
+    while calls < warmup or time.perf_counter() - start < min_seconds / 3:
         step()
+        calls += 1
     samples, parts = [], {}
     while len(samples) < repeat or sum(samples) < min_seconds:
         start = time.perf_counter()
