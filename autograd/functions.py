@@ -1,7 +1,9 @@
 """Module-level ops with NumPy's names; each takes tensors or array-likes."""
+import numpy as np
+
 from . import ops
 from .factories import as_tensor
-from .tensor import _axis, _shape
+from .tensor import Tensor, _axis, _shape
 
 
 def exp(x):
@@ -151,6 +153,25 @@ def linear(x, weight, bias=None):
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
     return ops.linear(x, weight, bias)
+
+
+def softmax_cross_entropy(logits, target):
+    """-log softmax(logits)[i, target[i]] for each row i: (N, C) logits, (N,) integer classes; returns (N,).
+
+    One op whose gradient is the classic softmax(logits) - onehot(target).
+    """
+    logits, target = as_tensor(logits), np.asarray(target.data if isinstance(target, Tensor) else target)
+    if logits.ndim != 2:
+        raise ValueError(f"softmax_cross_entropy: logits must have shape (N, C), got {logits.shape}")
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"softmax_cross_entropy: target must hold integer class indices, got dtype {target.dtype}")
+    if target.shape != (logits.shape[0],):
+        raise ValueError(f"softmax_cross_entropy: target must have shape ({logits.shape[0]},) for logits of shape "
+                         f"{logits.shape}, got {target.shape}")
+    if target.size and (target.min() < 0 or target.max() >= logits.shape[1]):
+        raise ValueError(f"softmax_cross_entropy: target values must be in [0, {logits.shape[1]}), got "
+                         f"min {target.min()}, max {target.max()}")
+    return ops.softmax_cross_entropy(logits, target=target)
 
 
 def concatenate(tensors, axis=0):

@@ -17,9 +17,9 @@ def unbroadcast(grad, shape):
     if grad.shape == shape:
         return grad
     leading = grad.ndim - len(shape)
-    axes = tuple(range(leading)) + tuple(
-        leading + i for i, n in enumerate(shape) if n == 1 and grad.shape[leading + i] != 1)
-    return reshape(sum(grad, axis=axes), shape=shape)
+    stretched = tuple(leading + i for i, n in enumerate(shape) if n == 1 and grad.shape[leading + i] != 1)
+    summed = sum(grad, axis=tuple(range(leading)) + stretched)
+    return reshape(summed, shape=shape) if stretched else summed
 
 
 def _kept_shape(shape, axis):
@@ -84,8 +84,9 @@ def _matmul_vjp(argnum, g, ans, a, b):
 
 def _linear_weight_vjp(g, ans, x, w, b=None):
     # d(x W^T) / dW = g^T x, summed over every leading (batch) axis
-    rows = (-1, w.shape[0])
-    return _t(reshape(g, shape=rows)) @ reshape(x, shape=(-1, w.shape[1]))
+    if x.ndim != 2:
+        g, x = reshape(g, shape=(-1, w.shape[0])), reshape(x, shape=(-1, w.shape[1]))
+    return _t(g) @ x
 
 
 def _linear(x, w, b=None):
@@ -106,6 +107,22 @@ def _logsumexp(x, axis=None, keepdims=False):
     if keepdims:
         return out
     return out.reshape(()) if axis is None else out.squeeze(axis)
+
+
+def _rows(target):
+    """The row indices that pair with `target`'s class indices: (0, t_0), (1, t_1), ..."""
+    return np.arange(len(target)), target
+
+
+def _softmax_cross_entropy(x, target):
+    return _logsumexp(x, axis=1) - x[_rows(target)]
+
+
+def _onehot(target, logits):
+    """A constant with 1 at (i, target_i) and 0 elsewhere, shaped and typed like `logits`."""
+    onehot = np.zeros(logits.shape, dtype=logits.dtype)
+    onehot[_rows(target)] = 1
+    return onehot
 
 
 def _sigmoid(x):
@@ -214,6 +231,12 @@ min = Primitive("min", np.min, _extremum_vjp)
 logsumexp = Primitive("logsumexp", _logsumexp,
                       lambda g, ans, x, axis=None, keepdims=False:
                       _kept(g, x.shape, axis) * exp(x - _kept(ans, x.shape, axis)))
+
+# d CE_i = (softmax(x_i) - onehot(t_i)) . dx_i,  for CE_i = logsumexp(x_i) - x_i[t_i] (row i, class t_i)
+softmax_cross_entropy = Primitive(
+    "softmax_cross_entropy", _softmax_cross_entropy,
+    lambda g, ans, x, target: reshape(g, shape=(-1, 1)) * (exp(x - logsumexp(x, axis=1, keepdims=True))
+                                                         - _onehot(target, x)))
 
 # shape ops move gradient entries back to where they came from
 reshape = Primitive("reshape", lambda x, shape: x.reshape(shape), lambda g, ans, x, shape: reshape(g, shape=x.shape))

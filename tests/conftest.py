@@ -12,6 +12,8 @@ def _numpy_namespace():
         sigmoid=lambda x: 1 / (1 + np.exp(-x)),
         relu=lambda x: np.maximum(x, 0),
         linear=lambda x, w, b=None: x @ w.T if b is None else x @ w.T + b,
+        softmax_cross_entropy=lambda x, target: (np.log(np.sum(np.exp(x - x.max(axis=1, keepdims=True)), axis=1))
+                                                 + x.max(axis=1) - x[np.arange(len(target)), target]),
         logsumexp=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)),
     )
     return types.SimpleNamespace(**names)
@@ -35,6 +37,8 @@ def _torch_namespace():
         astype=lambda x, dtype: x.to(getattr(torch, dtype)),
         reshape=lambda x, shape: torch.reshape(x, shape),
         linear=torch.nn.functional.linear,
+        softmax_cross_entropy=lambda x, target: torch.nn.functional.cross_entropy(x, torch.tensor(target),
+                                                                                  reduction="none"),
     )
     return types.SimpleNamespace(**names)
 
