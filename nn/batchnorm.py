@@ -76,7 +76,8 @@ class BatchNorm1d(Module):
                          training=self.training or not self.track_running_stats, momentum=momentum,
                          eps=self.eps, fused=self.fused)
         if update_stats:
-            self.num_batches_tracked.copy_(self.num_batches_tracked.data + 1)
+            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.mark_modified(type(self).__name__)
         return out
 
     def extra_repr(self):

@@ -18,7 +18,8 @@ class Module:
     """Base class of layers: subclass, assign Parameters, buffers and Modules in `__init__`, define `forward`.
 
     Assigning a `Parameter` or a `Module` to an attribute registers it, in order, as
-    PyTorch does. Every parameter and buffer gets `.name` = its dotted path from the root
+    PyTorch does; every registered entry is also kept in the instance's `__dict__`, so
+    reading `self.weight` is an ordinary attribute lookup. Every parameter and buffer gets `.name` = its dotted path from the root
     module (prefixed by the root's `name` if it has one), kept up to date when this module
     becomes the child of another. Calling the module runs `forward` inside
     `autograd.scope(path, ClassName)` so graph drawing can cluster its ops.
@@ -86,29 +87,30 @@ class Module:
             if value is not None:
                 raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as parameter "
                                 f"{key!r} (nn.Parameter or None expected)")
-            self._parameters[key] = None
+            self._enter(self._parameters, key, None)
         elif key in self._modules:
             if value is not None:
                 raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as child module "
                                 f"{key!r} (nn.Module or None expected)")
-            self._modules[key] = None
+            self._enter(self._modules, key, None)
         elif key in self._buffers:
             self.register_buffer(key, value)
         else:
             object.__setattr__(self, key, value)
 
-    def __getattr__(self, key):
-        # only called when ordinary lookup fails: look in the registries
-        for registry in ("_parameters", "_buffers", "_modules"):
-            entries = self.__dict__.get(registry, {})
-            if key in entries:
-                return entries[key]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {key!r}")
+    def _registries(self):
+        return self._parameters, self._buffers, self._modules
+
+    def _enter(self, registry, key, value):
+        """Put `value` under `key` in `registry` and in the instance's `__dict__` (class properties still win)."""
+        registry[key] = value
+        self.__dict__[key] = value
 
     def __delattr__(self, key):
-        for registry in (self._parameters, self._buffers, self._modules):
+        for registry in self._registries():
             if key in registry:
                 del registry[key]
+                del self.__dict__[key]
                 return
         object.__delattr__(self, key)
 
@@ -116,9 +118,9 @@ class Module:
         """Check `key` for a new entry of `registry` and drop it from the other registries."""
         if not isinstance(key, str) or not key or "." in key:
             raise KeyError(f"{type(self).__name__}: {kind} name must be a non-empty string without '.', got {key!r}")
-        if key in self.__dict__:
+        if key in self.__dict__ and not any(key in entries for entries in self._registries()):
             raise KeyError(f"{type(self).__name__}: attribute {key!r} already exists and is not a {kind}")
-        for other in (self._parameters, self._buffers, self._modules):
+        for other in self._registries():
             if other is not registry:
                 other.pop(key, None)
 
@@ -127,7 +129,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {key!r} must be an nn.Parameter or None, got {type(param).__name__}")
         self._claim_name(key, "parameter", self._parameters)
-        self._parameters[key] = param
+        self._enter(self._parameters, key, param)
         if param is not None:
             param.name = _join(self._path, key)
 
@@ -141,7 +143,7 @@ class Module:
         if tensor is not None and tensor.requires_grad:
             raise ValueError(f"register_buffer: buffer {key!r} must not require grad")
         self._claim_name(key, "buffer", self._buffers)
-        self._buffers[key] = tensor
+        self._enter(self._buffers, key, tensor)
         if tensor is not None:
             tensor.role = "buffer"
             tensor.name = _join(self._path, key)
@@ -153,7 +155,7 @@ class Module:
         if module is self:
             raise ValueError(f"add_module: a module cannot be its own child ({key!r})")
         self._claim_name(key, "child module", self._modules)
-        self._modules[key] = module
+        self._enter(self._modules, key, module)
         if module is not None:
             object.__setattr__(module, "_is_child", True)
             module._rename(_join(self._path, key), f"{self._scope_path}.{key}")

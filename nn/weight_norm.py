@@ -29,7 +29,7 @@ def weight_norm(module, name="weight", dim=0):
         if not -weight.ndim <= dim < weight.ndim:
             raise ValueError(f"weight_norm: dim {dim} is out of range for {name!r} of shape {weight.shape}")
         dim = dim % weight.ndim
-    del module._parameters[name]
+    delattr(module, name)
     module.register_parameter(f"{name}_g", Parameter(_norm_except_dim(weight.data, dim)))
     module.register_parameter(f"{name}_v", Parameter(weight.data.copy()))
 

@@ -210,3 +210,29 @@ def test_parameter_is_a_tensor_that_requires_grad():
     p = nn.Parameter([1.0, 2.0])
     assert isinstance(p, Tensor) and p.requires_grad and p.role == "parameter"
     assert repr(p).startswith("Parameter containing:")
+
+
+def test_attributes_follow_every_change_of_the_registries():
+    module = nn.BatchNorm1d(3)
+    weight, running_mean = module.weight, module.running_mean
+    assert module.weight is module._parameters["weight"] is weight
+    module.weight = None
+    assert module.weight is None and module._parameters["weight"] is None
+    replacement = tensor(np.zeros(3))
+    module.running_mean = replacement
+    assert module.running_mean is replacement is module._buffers["running_mean"] and running_mean is not replacement
+    del module.bias
+    assert "bias" not in module._parameters
+    with pytest.raises(AttributeError, match="bias"):
+        module.bias
+    module.bias = nn.Parameter(np.ones(3))  # registered again, in the registry and as the attribute
+    assert module.bias is module._parameters["bias"]
+    module.register_buffer("bias", tensor(np.ones(3)))  # moves to the buffers
+    assert "bias" not in module._parameters and module.bias is module._buffers["bias"]
+
+
+def test_a_parameter_named_like_a_property_leaves_the_property_alone():
+    module = nn.Module()
+    module.register_parameter("name", nn.Parameter(np.ones(2)))
+    assert module.name is None  # Module.name, the root's name, as before the registration
+    assert [key for key, _ in module.named_parameters()] == ["name"]
