@@ -1,4 +1,6 @@
 """The backward engine: an iterative topological walk that accumulates gradients."""
+import sys
+
 import numpy as np
 
 from . import anomaly
@@ -78,6 +80,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
     anomaly_mode = _state.anomaly
+    probe = object()  # a local that nothing else refers to: the reference count of an unshared gradient
+    unshared = sys.getrefcount(probe)
     with enable_grad() if create_graph else no_grad():
         for tensor in order:
             grad = pending.pop(tensor, None)
@@ -87,8 +91,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             if wanted is not None:
                 if tensor in wanted:
                     results[wanted[tensor]] = grad
-            elif op is None or tensor._retains_grad:
-                _add_to_grad(tensor, grad)
+            elif op is None:
+                adoptable = sys.getrefcount(grad) == unshared  # counted before the call puts it on the stack
+                _add_to_grad(tensor, grad, adoptable)
+            elif tensor._retains_grad:
+                _add_to_grad(tensor, grad, adoptable=False)
             if op is None:
                 continue
             parents = tensor._parents
@@ -100,9 +107,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                                       needs_grad, False)
             if anomaly_mode:
                 anomaly.check_backward(tensor, parent_grads)
-            for parent, parent_grad in zip(parents, parent_grads):
-                if parent_grad is not None:
-                    pending[parent] = _accumulate(pending.get(parent), parent_grad)
+            _pass_to_parents(pending, parents, parent_grads)
+            del parent_grads  # the engine holds each gradient in `pending` only (see _add_to_grad)
     if not retain_graph:
         for tensor in order:
             if tensor._op is not None:
@@ -136,13 +142,34 @@ def _accumulate(total, grad):
     return grad if total is None else total + grad
 
 
-def _add_to_grad(tensor, grad):
+def _pass_to_parents(pending, parents, parent_grads):
+    for parent, parent_grad in zip(parents, parent_grads):
+        if parent_grad is not None:
+            pending[parent] = _accumulate(pending.get(parent), parent_grad)
+
+
+def _add_to_grad(tensor, grad, adoptable):
+    """Add `grad` into `tensor.grad`; a first gradient is copied in the tensor's own layout.
+
+    `adoptable` says that nothing but the engine refers to the `grad` object (a fresh result
+    of a VJP, not the caller's array nor one shared with another tensor); if it also owns its
+    memory in the tensor's layout, it becomes `.grad` as it is, without a copy (as PyTorch's
+    AccumulateGrad steals an unshared gradient).
+    """
     grad = grad.data if isinstance(grad, Tensor) else grad
-    if tensor.grad is None:  # a copy in the tensor's own layout (a transposed grad would slow every update)
+    if tensor.grad is not None:
+        tensor.grad += grad
+    elif adoptable and _same_layout(grad, tensor.data):
+        tensor.grad = grad
+    else:  # a transposed or broadcast grad would slow every update
         tensor.grad = np.empty_like(tensor.data)
         np.copyto(tensor.grad, grad, casting="unsafe")
-    else:
-        tensor.grad += grad
+
+
+def _same_layout(grad, data):
+    """Whether `grad` owns writeable C-ordered memory of `data`'s shape and dtype (and `data` is C-ordered)."""
+    return (type(grad) is np.ndarray and grad.base is None and grad.flags.writeable and grad.flags.c_contiguous
+            and data.flags.c_contiguous and grad.shape == data.shape and grad.dtype == data.dtype)
 
 
 def backward(output, grad=None, retain_graph=False, create_graph=False):

@@ -96,6 +96,51 @@ def test_leaf_grads_do_not_alias_each_other():
     np.testing.assert_array_equal(b.grad, [1.0, 1.0])
 
 
+def test_a_gradient_held_elsewhere_is_copied_and_an_unshared_one_adopted(monkeypatch):
+    from autograd import engine
+
+    adoptable = []
+    add_to_grad = engine._add_to_grad
+    monkeypatch.setattr(engine, "_add_to_grad",
+                        lambda tensor, grad, can_adopt: adoptable.append(can_adopt) or add_to_grad(tensor, grad, can_adopt))
+    a = tensor([1.0, 2.0], requires_grad=True)
+    b = tensor([3.0, 4.0], requires_grad=True)
+    grad_out = np.array([1.0, 1.0])
+    (a + b).backward(grad_out)  # add passes grad_out itself to both: the caller's array, shared
+    assert adoptable == [False, False]
+    assert a.grad is not grad_out and b.grad is not grad_out and a.grad is not b.grad
+    a.grad += 10
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(grad_out, [1.0, 1.0])
+    adoptable.clear()
+    weight, x = tensor(np.ones((2, 3)), requires_grad=True), tensor(np.ones((4, 3)))
+    autograd.linear(x, weight).sum().backward()  # g^T x: a fresh array that only the engine holds
+    assert adoptable == [True]
+    np.testing.assert_array_equal(weight.grad, np.full((2, 3), 4.0))
+
+
+def test_adopted_gradients_accumulate_without_touching_saved_arrays():
+    class KeepsItsSaved(autograd.Function):  # its backward hands back an array it keeps
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(np.full(x.shape, 3.0))
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            (three,) = ctx.saved
+            return three
+
+    x = tensor([1.0, 2.0], requires_grad=True)
+    w = tensor([5.0, 6.0], requires_grad=True)
+    out = (KeepsItsSaved.apply(x) * w).sum()
+    out.backward(retain_graph=True)
+    out.backward()
+    np.testing.assert_array_equal(x.grad, [6.0, 6.0])
+    np.testing.assert_array_equal(w.grad, [6.0, 12.0])
+    np.testing.assert_array_equal(out.parents[0].parents[0]._params["ctx"].saved[0], [3.0, 3.0])
+
+
 def test_backward_on_non_scalar_without_grad_is_an_error():
     x = tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"one-element output.*\(2,\)"):
