@@ -80,6 +80,10 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
     anomaly_mode = _state.anomaly
+    # A gradient may become a leaf's .grad without a copy when only the engine refers to it. Reference
+    # counts say so only for plain arrays (not in create_graph, where Tensors wrap them) and only
+    # without a trace or profile function (a debugger's or coverage's snapshot of locals adds references).
+    adopting = not create_graph and sys.gettrace() is None and sys.getprofile() is None
     probe = object()  # a local that nothing else refers to: the reference count of an unshared gradient
     unshared = sys.getrefcount(probe)
     with enable_grad() if create_graph else no_grad():
@@ -92,7 +96,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 if tensor in wanted:
                     results[wanted[tensor]] = grad
             elif op is None:
-                adoptable = sys.getrefcount(grad) == unshared  # counted before the call puts it on the stack
+                adoptable = adopting and sys.getrefcount(grad) == unshared  # before the call adds a reference
                 _add_to_grad(tensor, grad, adoptable)
             elif tensor._retains_grad:
                 _add_to_grad(tensor, grad, adoptable=False)
@@ -128,6 +132,7 @@ def _check_walkable(tensor, where):
 
 
 def _refuse_modified(tensor, where):
+    """Raise the error that names the input of `tensor`'s op that changed in place since the forward."""
     for position, (parent, version) in enumerate(zip(tensor._parents, tensor._saved_versions)):
         if parent._version != version:
             label = f"{parent.name!r} " if parent.name else ""
@@ -149,12 +154,12 @@ def _pass_to_parents(pending, parents, parent_grads):
 
 
 def _add_to_grad(tensor, grad, adoptable):
-    """Add `grad` into `tensor.grad`; a first gradient is copied in the tensor's own layout.
+    """Add `grad` into `tensor.grad`; a first gradient becomes `.grad` itself or a copy of it.
 
-    `adoptable` says that nothing but the engine refers to the `grad` object (a fresh result
-    of a VJP, not the caller's array nor one shared with another tensor); if it also owns its
-    memory in the tensor's layout, it becomes `.grad` as it is, without a copy (as PyTorch's
-    AccumulateGrad steals an unshared gradient).
+    `adoptable` says that nothing but the engine refers to the `grad` array (a fresh result of
+    a VJP, not the caller's array nor one shared with another tensor); if it also owns its
+    memory in the tensor's layout, it becomes `.grad` as it is (as PyTorch's AccumulateGrad
+    steals an unshared gradient). Otherwise `.grad` is a copy in the tensor's own layout.
     """
     grad = grad.data if isinstance(grad, Tensor) else grad
     if tensor.grad is not None:

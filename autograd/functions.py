@@ -141,18 +141,18 @@ def matmul(a, b):
     return ops.matmul(as_tensor(a), b)
 
 
-def linear(x, weight, bias=None):
-    """x @ weight.T + bias in one op, with weight of shape (out_features, in_features) as PyTorch's."""
-    x, weight = as_tensor(x), as_tensor(weight)
-    if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} needs last axis = weight.shape[1]; "
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias in one op, with weight of shape (out_features, in_features) as PyTorch's."""
+    input, weight = as_tensor(input), as_tensor(weight)
+    if weight.ndim != 2 or input.ndim < 1 or input.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {input.shape} needs last axis = weight.shape[1]; "
                          f"weight has shape {weight.shape} (out_features, in_features)")
     if bias is None:
-        return ops.linear(x, weight)
+        return ops.linear(input, weight)
     bias = as_tensor(bias)
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    return ops.linear(x, weight, bias)
+    return ops.linear(input, weight, bias)
 
 
 def softmax_cross_entropy(logits, target):

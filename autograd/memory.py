@@ -10,7 +10,7 @@ the heap, and up to 256 MiB of freed heap is kept for the next step instead of b
 returned at once. Elsewhere (macOS, musl) nothing changes.
 
 Nothing changes either if the process was started with glibc's own settings for this
-(`MALLOC_MMAP_THRESHOLD_`, `MALLOC_TRIM_THRESHOLD_` or `GLIBC_TUNABLES` in the environment).
+(`MALLOC_MMAP_THRESHOLD_`, `MALLOC_TRIM_THRESHOLD_`, or malloc thresholds in `GLIBC_TUNABLES`).
 `keep_freed_memory(False)` sets glibc's initial thresholds again (without their automatic
 adjustment, which ends once a threshold is set).
 """
@@ -22,18 +22,20 @@ _M_TRIM_THRESHOLD = -1  # mallopt's parameter numbers, from glibc's malloc.h
 _M_MMAP_THRESHOLD = -3
 _KEPT = {_M_MMAP_THRESHOLD: 32 * 2**20, _M_TRIM_THRESHOLD: 256 * 2**20}
 _GLIBC_INITIAL = {_M_MMAP_THRESHOLD: 128 * 2**10, _M_TRIM_THRESHOLD: 128 * 2**10}
-_USER_SETTINGS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")
+_USER_SETTINGS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+_USER_TUNABLES = ("glibc.malloc.mmap_threshold", "glibc.malloc.trim_threshold")
 
 
 def keep_freed_memory(enabled=True):
     """Make glibc's malloc keep freed blocks of up to 32 MiB for reuse (True) or return them (False).
 
-    Returns whether the setting was applied: False when the C library is not glibc or the
-    environment already sets glibc's malloc thresholds.
+    Returns whether the setting was applied: False when the C library is not glibc, the
+    environment already sets glibc's malloc thresholds, or glibc refuses a value.
     """
-    if platform.libc_ver()[0] != "glibc" or any(name in os.environ for name in _USER_SETTINGS):
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    if (platform.libc_ver()[0] != "glibc" or any(name in os.environ for name in _USER_SETTINGS)
+            or any(name in tunables for name in _USER_TUNABLES)):
         return False
     libc = ctypes.CDLL(None)
-    for parameter, value in (_KEPT if enabled else _GLIBC_INITIAL).items():
-        libc.mallopt(parameter, value)
-    return True
+    settings = _KEPT if enabled else _GLIBC_INITIAL
+    return all([libc.mallopt(parameter, value) == 1 for parameter, value in settings.items()])

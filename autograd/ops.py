@@ -96,7 +96,9 @@ def _linear(x, w, b=None):
 
 
 def _mean(x, axis=None, keepdims=False):
-    total = np.add.reduce(x, axis, dtype=np.float64 if x.dtype.kind in "biu" else None, keepdims=keepdims)
+    if x.dtype not in (np.float32, np.float64):  # integers and float16: NumPy's wider accumulator
+        return np.mean(x, axis=axis, keepdims=keepdims)
+    total = np.add.reduce(x, axis, keepdims=keepdims)
     return total / _count(x, total)
 
 
@@ -218,7 +220,7 @@ sum = Primitive("sum", lambda x, axis=None, keepdims=False: np.add.reduce(x, axi
                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis))
 # d mean(x) = broadcast(g) / n
 mean = Primitive("mean", _mean,
-                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g / _count(x, ans), x.shape, axis))
+                 lambda g, ans, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis) / _count(x, ans))
 # d var(x) = broadcast(g) * 2 (x - mean(x)) / (n - ddof)
 var = Primitive("var", np.var,
                 lambda g, ans, x, axis=None, keepdims=False, ddof=0:

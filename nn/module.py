@@ -1,4 +1,5 @@
 """Module: the base class of every layer, with PyTorch's registration and state-dict rules."""
+import copy
 from collections import namedtuple
 
 import numpy as np
@@ -19,10 +20,10 @@ class Module:
 
     Assigning a `Parameter` or a `Module` to an attribute registers it, in order, as
     PyTorch does; every registered entry is also kept in the instance's `__dict__`, so
-    reading `self.weight` is an ordinary attribute lookup. Every parameter and buffer gets `.name` = its dotted path from the root
-    module (prefixed by the root's `name` if it has one), kept up to date when this module
-    becomes the child of another. Calling the module runs `forward` inside
-    `autograd.scope(path, ClassName)` so graph drawing can cluster its ops.
+    reading `self.weight` is an ordinary attribute lookup. Every parameter and buffer gets
+    `.name` = its dotted path from the root module (prefixed by the root's `name` if it has
+    one), kept up to date when this module becomes the child of another. Calling the module
+    runs `forward` inside `autograd.scope(path, ClassName)` so graph drawing can cluster its ops.
     """
 
     def __init__(self):
@@ -87,24 +88,33 @@ class Module:
             if value is not None:
                 raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as parameter "
                                 f"{key!r} (nn.Parameter or None expected)")
-            self._enter(self._parameters, key, None)
+            self._store_entry(self._parameters, key, None)
         elif key in self._modules:
             if value is not None:
                 raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as child module "
                                 f"{key!r} (nn.Module or None expected)")
-            self._enter(self._modules, key, None)
+            self._store_entry(self._modules, key, None)
         elif key in self._buffers:
             self.register_buffer(key, value)
         else:
             object.__setattr__(self, key, value)
 
     def _registries(self):
+        """The three registries: parameters, buffers and child modules."""
         return self._parameters, self._buffers, self._modules
 
-    def _enter(self, registry, key, value):
+    def _store_entry(self, registry, key, value):
         """Put `value` under `key` in `registry` and in the instance's `__dict__` (class properties still win)."""
         registry[key] = value
         self.__dict__[key] = value
+
+    def __copy__(self):
+        """A shallow copy with registries of its own (the tensors and child modules in them are shared)."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        for registry in ("_parameters", "_buffers", "_modules", "_forward_pre_hooks"):
+            clone.__dict__[registry] = copy.copy(self.__dict__[registry])
+        return clone
 
     def __delattr__(self, key):
         for registry in self._registries():
@@ -118,7 +128,8 @@ class Module:
         """Check `key` for a new entry of `registry` and drop it from the other registries."""
         if not isinstance(key, str) or not key or "." in key:
             raise KeyError(f"{type(self).__name__}: {kind} name must be a non-empty string without '.', got {key!r}")
-        if key in self.__dict__ and not any(key in entries for entries in self._registries()):
+        registered = any(key in entries for entries in self._registries())
+        if (key in self.__dict__ and not registered) or any(key in vars(cls) for cls in type(self).__mro__):
             raise KeyError(f"{type(self).__name__}: attribute {key!r} already exists and is not a {kind}")
         for other in self._registries():
             if other is not registry:
@@ -129,7 +140,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {key!r} must be an nn.Parameter or None, got {type(param).__name__}")
         self._claim_name(key, "parameter", self._parameters)
-        self._enter(self._parameters, key, param)
+        self._store_entry(self._parameters, key, param)
         if param is not None:
             param.name = _join(self._path, key)
 
@@ -143,7 +154,7 @@ class Module:
         if tensor is not None and tensor.requires_grad:
             raise ValueError(f"register_buffer: buffer {key!r} must not require grad")
         self._claim_name(key, "buffer", self._buffers)
-        self._enter(self._buffers, key, tensor)
+        self._store_entry(self._buffers, key, tensor)
         if tensor is not None:
             tensor.role = "buffer"
             tensor.name = _join(self._path, key)
@@ -155,7 +166,7 @@ class Module:
         if module is self:
             raise ValueError(f"add_module: a module cannot be its own child ({key!r})")
         self._claim_name(key, "child module", self._modules)
-        self._enter(self._modules, key, module)
+        self._store_entry(self._modules, key, module)
         if module is not None:
             object.__setattr__(module, "_is_child", True)
             module._rename(_join(self._path, key), f"{self._scope_path}.{key}")

@@ -91,6 +91,7 @@ class Optimizer:
 
     # True for a rule whose `_update` works coordinate by coordinate, with a state made of arrays
     # shaped like the parameter and of scalars: its small parameters are then stepped in packs.
+    # A subclass whose `_update` looks at a whole tensor (a norm, say) sets it back to False.
     elementwise = False
 
     def __init__(self, params, defaults):

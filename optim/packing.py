@@ -20,7 +20,9 @@ still the dict the pack filled, holding the pack's views and scalars (`load_stat
 replaces the dicts, a per-parameter step or a user may replace entries). Otherwise it is
 dropped and its params are packed anew with the others whose state agrees; a param that agrees
 with none (its step count fell behind while its grad was None, say) goes through the
-per-parameter loop, whose arithmetic is the same.
+per-parameter loop, whose arithmetic is the same. Packing anew gives the members' state new
+arrays (views of the new pack's buffers): a reference kept to `optimizer.state[p]["exp_avg"]`
+across such a step stops following it, where PyTorch's would (re-read the state instead).
 """
 import itertools
 import operator
@@ -51,7 +53,11 @@ def is_small(param):
 
 def _kind(param, state):
     """What the members of one pack share: dtype, state keys in order, each scalar entry; None if an
-    array entry is not shaped like `param`."""
+    array entry is not shaped like `param`.
+
+    The order of the keys counts, so a rule's `_init_state` lists them in the order its `_update`
+    leaves them (RMSprop's `grad_avg` before `momentum_buffer`).
+    """
     data = param.data
     entries = []
     for key, value in state.items():
@@ -103,11 +109,13 @@ class Pack:
         self._expected = [tuple(state.values()) for state in self.states]
 
     def intact(self, optimizer_state):
-        """Whether `optimizer_state` still maps every member to the dict this pack filled, with the same entries."""
+        """Whether every member keeps its shape and dtype, and `optimizer_state` still maps it to the dict this
+        pack filled, with the same entries."""
         return all(
-            optimizer_state.get(param) is state and len(state) == len(expected)
+            param.data.dtype == view.dtype and param.data.shape == view.shape
+            and optimizer_state.get(param) is state and len(state) == len(expected)
             and all(map(operator.is_, state.values(), expected))
-            for param, state, expected in zip(self.params, self.states, self._expected)
+            for param, view, state, expected in zip(self.params, self._param_views, self.states, self._expected)
         )
 
     def step(self, optimizer, group):

@@ -101,8 +101,8 @@ def test_a_gradient_held_elsewhere_is_copied_and_an_unshared_one_adopted(monkeyp
 
     adoptable = []
     add_to_grad = engine._add_to_grad
-    monkeypatch.setattr(engine, "_add_to_grad",
-                        lambda tensor, grad, can_adopt: adoptable.append(can_adopt) or add_to_grad(tensor, grad, can_adopt))
+    monkeypatch.setattr(engine, "_add_to_grad", lambda tensor, grad, can_adopt:
+                        adoptable.append(can_adopt) or add_to_grad(tensor, grad, can_adopt))
     a = tensor([1.0, 2.0], requires_grad=True)
     b = tensor([3.0, 4.0], requires_grad=True)
     grad_out = np.array([1.0, 1.0])
@@ -139,6 +139,56 @@ def test_adopted_gradients_accumulate_without_touching_saved_arrays():
     np.testing.assert_array_equal(x.grad, [6.0, 6.0])
     np.testing.assert_array_equal(w.grad, [6.0, 12.0])
     np.testing.assert_array_equal(out.parents[0].parents[0]._params["ctx"].saved[0], [3.0, 3.0])
+
+
+def test_create_graph_never_makes_the_callers_array_or_a_shared_one_a_grad():
+    class StraightThrough(autograd.Function):  # its backward hands grad_out on unchanged
+        @staticmethod
+        def forward(ctx, x):
+            return np.round(x)
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            return grad_out
+
+    x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    grad_out = np.ones(3)
+    x.backward(grad_out, create_graph=True)
+    x.backward(grad_out, create_graph=True)
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(grad_out, [1.0, 1.0, 1.0])
+    a = tensor([0.4, 1.6], requires_grad=True)
+    b = tensor([5.0, 6.0], requires_grad=True)
+    (StraightThrough.apply(a) + b).backward(np.ones(2), create_graph=True)
+    assert not np.shares_memory(a.grad, b.grad)
+
+
+def test_a_tracer_that_stops_inside_backward_does_not_make_leaves_share_a_grad():
+    import sys
+
+    from autograd import engine
+
+    def tracer(frame, event, arg):  # a debugger that steps into backward, then continues
+        if frame.f_code is not engine.run_backward.__code__:
+            return tracer
+
+        def step(frame, event, arg):
+            if "unshared" in frame.f_locals:
+                sys.settrace(None)
+                return None
+            return step
+        return step
+
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = tensor([3.0, 4.0], requires_grad=True)
+    loss = ((x + y) * 3.0).sum()
+    sys.settrace(tracer)
+    try:
+        loss.backward()
+    finally:
+        sys.settrace(None)
+    x.grad += 1
+    np.testing.assert_array_equal(y.grad, [3.0, 3.0])
 
 
 def test_backward_on_non_scalar_without_grad_is_an_error():
@@ -260,3 +310,21 @@ def test_retain_grad_keeps_an_intermediate_gradient():
     np.testing.assert_array_equal(h.grad, [6.0, 12.0])
     assert other.grad is None
     np.testing.assert_array_equal(x.grad, [23.0, 41.0])
+
+
+def test_the_gradient_of_a_mean_is_an_ordinary_writeable_array():
+    class DoublesInPlace(autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.copy()
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            grad_out *= 2  # a backward may work on grad_out in place, as in PyTorch
+            return grad_out
+
+    x = tensor(np.ones((2, 3)), requires_grad=True)
+    DoublesInPlace.apply(x).mean().backward()
+    np.testing.assert_allclose(x.grad, np.full((2, 3), 2 / 6), rtol=1e-15)
+    (grad,) = autograd.grad(x.mean(), x)
+    assert grad.data.flags.writeable

@@ -41,5 +41,7 @@ def test_kept_memory_does_not_fault_again_and_returned_memory_does():
 
 
 def test_the_environment_settings_of_glibc_win():
-    applied, _ = _run("keep", MALLOC_MMAP_THRESHOLD_=str(128 * 1024))
-    assert not applied
+    assert not _run("keep", MALLOC_MMAP_THRESHOLD_=str(128 * 1024))[0]
+    assert not _run("keep", GLIBC_TUNABLES="glibc.malloc.trim_threshold=131072")[0]
+    unrelated_applied, _ = _run("keep", GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
+    assert unrelated_applied == (platform.libc_ver()[0] == "glibc")

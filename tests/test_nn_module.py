@@ -231,8 +231,22 @@ def test_attributes_follow_every_change_of_the_registries():
     assert "bias" not in module._parameters and module.bias is module._buffers["bias"]
 
 
-def test_a_parameter_named_like_a_property_leaves_the_property_alone():
+def test_a_name_the_class_defines_cannot_be_registered():
     module = nn.Module()
-    module.register_parameter("name", nn.Parameter(np.ones(2)))
-    assert module.name is None  # Module.name, the root's name, as before the registration
-    assert [key for key, _ in module.named_parameters()] == ["name"]
+    for name in ("name", "eval", "forward"):  # a property and two methods, as PyTorch refuses them
+        with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
+            module.register_parameter(name, nn.Parameter(np.ones(2)))
+        with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
+            module.register_buffer(name, tensor(np.ones(2)))
+    assert module.name is None and list(module.parameters()) == [] and module.eval() is module
+
+
+def test_a_shallow_copy_has_registries_of_its_own():
+    import copy
+
+    original = nn.Linear(2, 3)
+    clone = copy.copy(original)
+    assert clone.weight is original.weight
+    clone.weight = nn.Parameter(np.zeros((3, 2)))
+    assert original.weight is original._parameters["weight"] and original.weight is not clone.weight
+    assert clone.weight is clone._parameters["weight"]

@@ -104,3 +104,10 @@ def test_relu_and_abs_derivative_at_zero_is_zero():
     x = autograd.tensor([0.0, 0.0], requires_grad=True)
     (x.relu() + abs(x)).sum().backward()
     np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
+def test_mean_of_float16_accumulates_in_float32_as_numpy():
+    x = np.random.default_rng(0).uniform(0, 1, size=(3, 5000)).astype(np.float16)
+    ours = autograd.tensor(x).mean(axis=1)
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.data, np.mean(x, axis=1))

@@ -216,3 +216,16 @@ def test_a_parameter_added_later_is_stepped_like_the_others(monkeypatch):
     values, state = grown_run()
     assert_same_values(packed_values, values)
     assert_same_state_dicts(packed_state, state)
+
+
+def test_parameters_cast_to_another_dtype_mid_training_leave_their_pack(monkeypatch):
+    def cast_midway(small_bytes):
+        monkeypatch.setattr(packing, "SMALL_PARAM_BYTES", small_bytes)
+        params = make_params()
+        optimizer = make_optimizer("Adam", dict(lr=0.05), params)
+        values = train(optimizer, params, 3)
+        for param in params:  # as Module.float() does
+            param.data = param.data.astype(np.float32)
+        return values + train(optimizer, params, 3, start=3)
+
+    assert_same_values(cast_midway(packing.SMALL_PARAM_BYTES), cast_midway(0))
