@@ -28,13 +28,14 @@ def main():
     errors = defaultdict(list)
     for case in CASES:
         errors[case.op].append(check_case(case, rng))
-    print(f"{'op':<14}{'cases':>6}{'max rel error':>16}  result")
+    width = max(len(op) for op in errors) + 2
+    print(f"{'op':<{width}}{'cases':>6}{'max rel error':>16}  result")
     failed = 0
     for op, values in errors.items():
         worst = max(values)
         ok = worst < TOLERANCE
         failed += not ok
-        print(f"{op:<14}{len(values):>6}{worst:>16.2e}  {'ok' if ok else 'FAIL'}")
+        print(f"{op:<{width}}{len(values):>6}{worst:>16.2e}  {'ok' if ok else 'FAIL'}")
     print(f"{len(errors)} ops, {len(CASES)} cases: analytic gradients against central differences "
           f"(float64, eps 1e-6, tolerance {TOLERANCE:g}); {failed} failed")
     print(f"example graph (a small MLP with BatchNorm) written to {write_example_graph()}")
