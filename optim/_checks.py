@@ -61,20 +61,21 @@ def flag(name, value):
         raise TypeError(f"{name} must be True or False, got {value!r}")
 
 
-def positive_int(name, value):
-    """`value` must be an int >= 1."""
+def _int_at_least(name, value, lowest):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
+    if value < lowest:
+        raise ValueError(f"{name} must be >= {lowest}, got {value!r}")
+
+
+def positive_int(name, value):
+    """`value` must be an int >= 1."""
+    _int_at_least(name, value, 1)
 
 
 def non_negative_int(name, value):
     """`value` must be an int >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    _int_at_least(name, value, 0)
 
 
 def one_of(*choices):

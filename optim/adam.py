@@ -5,14 +5,19 @@ from . import _checks
 from .optimizer import Optimizer, regularized
 
 
+def first_moment(grad, exp_avg, beta1, work):
+    """Update m_t = beta1 * m_{t-1} + (1 - beta1) * g_t in place in `exp_avg` (`work`: scratch like `grad`)."""
+    exp_avg *= beta1
+    exp_avg += np.multiply(grad, 1 - beta1, out=work)
+    return exp_avg
+
+
 def first_and_second_moments(grad, state, beta1, beta2, work):
     """Update `(m_t, v_t)`, the running means of the gradient and of its square, in place in `state`.
 
     `work` is a scratch array shaped like `grad`.
     """
-    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-    exp_avg *= beta1
-    exp_avg += np.multiply(grad, 1 - beta1, out=work)
+    exp_avg, exp_avg_sq = first_moment(grad, state["exp_avg"], beta1, work), state["exp_avg_sq"]
     exp_avg_sq *= beta2
     square = np.multiply(grad, grad, out=work)
     square *= 1 - beta2
@@ -39,9 +44,7 @@ def adamax(param, grad, state, work, *, lr, beta1, beta2, eps):
     """One Adamax step: updates `step`, `exp_avg`, `exp_inf` in `state` and returns `(new param, state)`,
     the new param in the scratch array `work`."""
     state["step"] = step = state["step"] + 1
-    exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
-    exp_avg *= beta1
-    exp_avg += np.multiply(grad, 1 - beta1, out=work)
+    exp_avg, exp_inf = first_moment(grad, state["exp_avg"], beta1, work), state["exp_inf"]
     np.abs(grad, out=work)
     work += eps
     exp_inf *= beta2
