@@ -120,3 +120,12 @@ def test_bad_arguments_are_named(kwargs, argument, error):
 def test_restore_needs_the_model():
     with pytest.raises(ValueError, match="model"):
         EarlyStopping(restore_best_weights=True).step(1.0)
+
+
+def test_patience_and_start_from_epoch_must_be_non_negative_ints():
+    with pytest.raises(ValueError, match=r"patience must be >= 0, got -1"):
+        EarlyStopping(patience=-1)
+    with pytest.raises(TypeError, match=r"start_from_epoch must be an int, got 1.5 \(float\)"):
+        EarlyStopping(start_from_epoch=1.5)
+    with pytest.raises(TypeError, match="patience must be an int, got True"):
+        EarlyStopping(patience=True)

@@ -67,6 +67,11 @@ def test_bad_loss_arguments_name_the_op_and_the_shapes():
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0, 3]))
     with pytest.raises(TypeError, match="cross_entropy: target must hold integer class indices"):
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"cross_entropy: logits must have shape \(N, C\), got \(3,\)"):
+        F.cross_entropy(Tensor(np.ones(3)), np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"cross_entropy: target must have shape \(2,\) for logits of shape "
+                                         r"\(2, 3\), got \(3,\)"):
+        F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0, 1, 2]))
     with pytest.raises(ValueError, match="reduction must be one of"):
         nn.MSELoss(reduction="average")
 

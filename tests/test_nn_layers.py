@@ -51,6 +51,8 @@ def test_linear_matches_pytorch(rng):
     assert gradcheck(F.linear, [Tensor(a, requires_grad=True) for a in (x, weight, bias)])
     with pytest.raises(ValueError, match=r"linear: input of shape \(5, 4\).*weight has shape \(4, 3\)"):
         F.linear(Tensor(np.ones((5, 4))), Tensor(weight))
+    with pytest.raises(ValueError, match=r"linear: bias must have shape \(4,\), got \(3,\)"):
+        F.linear(Tensor(x), Tensor(weight), Tensor(np.ones(3)))
     by_keyword = F.linear(input=Tensor(x), weight=Tensor(weight), bias=Tensor(bias))  # PyTorch's argument names
     np.testing.assert_array_equal(by_keyword.data, F.linear(Tensor(x), Tensor(weight), Tensor(bias)).data)
 
