@@ -74,9 +74,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     for output, grad in zip(outputs, grads):
         grad = _initial_grad(output, grad, create_graph, where)
         pending[output] = _accumulate(pending.get(output), grad)
-    order = toposort(outputs)
-    for tensor in order:
-        _check_walkable(tensor, where)
+    order = postorder(outputs)  # walked in reverse: every tensor before its parents
+    _check_walkable(order, where)
     wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
     anomaly_mode = _state.anomaly
@@ -87,7 +86,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     probe = object()  # a local that nothing else refers to: the reference count of an unshared gradient
     unshared = sys.getrefcount(probe)
     with enable_grad() if create_graph else no_grad():
-        for tensor in order:
+        for tensor in reversed(order):
             grad = pending.pop(tensor, None)
             if grad is None:
                 continue
@@ -120,15 +119,18 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     return results
 
 
-def _check_walkable(tensor, where):
-    """Refuse a node whose graph was already walked, or whose saved inputs changed in place since."""
-    if tensor._freed:
-        raise RuntimeError(
-            f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
-            "pass retain_graph=True to the first backward to walk it again")
-    saved_versions = tensor._saved_versions
-    if saved_versions and saved_versions != tuple([parent._version for parent in tensor._parents]):
-        _refuse_modified(tensor, where)
+def _check_walkable(tensors, where):
+    """Refuse a graph that a backward already walked, or whose saved inputs changed in place since (before
+    any gradient moves, so a refused backward changes nothing)."""
+    for tensor in tensors:
+        if tensor._op is None:
+            continue
+        if tensor._freed:
+            raise RuntimeError(
+                f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
+                "pass retain_graph=True to the first backward to walk it again")
+        if tensor._saved_versions != tuple([parent._version for parent in tensor._parents]):
+            _refuse_modified(tensor, where)
 
 
 def _refuse_modified(tensor, where):

@@ -1,7 +1,7 @@
 """Custom ops with a hand-written backward on NumPy arrays."""
 import numpy as np
 
-from .primitive import VariadicPrimitive, as_tensors, make_result
+from .primitive import VariadicPrimitive, numeric_array, make_result
 from .tensor import Tensor
 
 
@@ -68,15 +68,22 @@ class Function:
     @classmethod
     def apply(cls, *args):
         """Run the op on tensors (non-tensor arguments pass through to forward)."""
-        tensor_positions = [i for i, a in enumerate(args) if isinstance(a, (Tensor, np.ndarray))]
-        tensors = as_tensors([args[i] for i in tensor_positions])
-        values = list(args)
-        for i, tensor in zip(tensor_positions, tensors):
-            values[i] = tensor.data
-        needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-        ctx = Context(needs_input_grad)
-        out = np.asarray(cls.forward(ctx, *values))
-        return make_result(cls, tensors, {"ctx": ctx, "positions": tensor_positions}, out)
+        positions, tensors, values, needs_input_grad = [], [], list(args), []
+        for position, arg in enumerate(args):
+            if isinstance(arg, Tensor):
+                values[position] = arg.data
+            elif isinstance(arg, np.ndarray):
+                arg = Tensor._make(numeric_array(arg))
+            else:
+                needs_input_grad.append(False)
+                continue
+            positions.append(position)
+            tensors.append(arg)
+            needs_input_grad.append(arg._requires_grad)
+        ctx = Context(tuple(needs_input_grad))
+        out = cls.forward(ctx, *values)
+        out = out if type(out) is np.ndarray else np.asarray(out)
+        return make_result(cls, tuple(tensors), {"ctx": ctx, "positions": positions}, out)
 
     @classmethod
     def vjp(cls, grad_out, ans, inputs, params, needs_grad, create_graph):

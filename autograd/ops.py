@@ -45,11 +45,6 @@ def _sign(x):
     return Tensor._make(np.sign(x.data)) if isinstance(x, Tensor) else np.sign(x)
 
 
-def _t(x):
-    """The transpose of a matrix."""
-    return swapaxes(x, axis1=0, axis2=1)
-
-
 def _count(x, ans):
     """How many input elements each output element of a reduction summarises."""
     return x.size // ans.size if ans.size else 0
@@ -72,8 +67,8 @@ def _matmul_vjp(argnum, g, ans, a, b):
     if a.ndim == 2 and b.ndim == 2:  # plain matrices: no promotion or unbroadcasting
         # each gradient in its operand's layout, so that a weight's gradient never needs a transposing copy
         if argnum == 0:
-            return _t(b @ _t(g)) if _stored_transposed(a) else g @ _t(b)
-        return _t(_t(g) @ a) if _stored_transposed(b) else _t(a) @ g
+            return (b @ g.T).T if _stored_transposed(a) else g @ b.T
+        return (g.T @ a).T if _stored_transposed(b) else a.T @ g
     a2 = a if a.ndim > 1 else reshape(a, shape=(1, a.shape[0]))
     b2 = b if b.ndim > 1 else reshape(b, shape=(b.shape[0], 1))
     g2 = reshape(g, shape=np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
@@ -86,7 +81,7 @@ def _linear_weight_vjp(g, ans, x, w, b=None):
     # d(x W^T) / dW = g^T x, summed over every leading (batch) axis
     if x.ndim != 2:
         g, x = reshape(g, shape=(-1, w.shape[0])), reshape(x, shape=(-1, w.shape[1]))
-    return _t(g) @ x
+    return g.T @ x
 
 
 def _linear(x, w, b=None):

@@ -105,7 +105,7 @@ def as_tensors(args):
 def _constant_array(value, arrays):
     """A non-Tensor operand as an array; a Python number takes the tensors' float dtype if they share one."""
     if not isinstance(value, (int, float, bool)):
-        return _numeric_array(value)
+        return numeric_array(value)
     dtype = arrays[0].dtype
     for array in arrays:
         if array.dtype is not dtype or dtype.kind != "f":
@@ -114,7 +114,8 @@ def _constant_array(value, arrays):
     return np.asarray(value, dtype=dtype)
 
 
-def _numeric_array(value):
+def numeric_array(value):
+    """`value` as an ndarray; TypeError unless its dtype is bool, integer or float."""
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"expected numeric data, got {type(value).__name__} with dtype {array.dtype}")

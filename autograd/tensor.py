@@ -1,4 +1,6 @@
 """The Tensor: a NumPy array, an optional gradient, and the op that made it."""
+from operator import attrgetter
+
 import numpy as np
 
 
@@ -82,15 +84,16 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
-    shape = property(lambda self: self.data.shape, doc="The shape tuple.")
-    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
-    size = property(lambda self: self.data.size, doc="The number of elements.")
-    dtype = property(lambda self: self.data.dtype, doc="The NumPy dtype.")
+    # the array's own attributes, read through attrgetter (C) because ops and checks read them all the time
+    shape = property(attrgetter("data.shape"), doc="The shape tuple.")
+    ndim = property(attrgetter("data.ndim"), doc="The number of axes.")
+    size = property(attrgetter("data.size"), doc="The number of elements.")
+    dtype = property(attrgetter("data.dtype"), doc="The NumPy dtype.")
     is_leaf = property(lambda self: self._op is None, doc="True unless an op made this tensor.")
     op = property(lambda self: None if self._op is None else self._op.name,
                   doc="Name of the op that made this tensor, None for leaves.")
-    scope = property(lambda self: self._scope, doc="Module scopes the op ran in, outermost first.")
-    parents = property(lambda self: self._parents, doc="The op's input tensors (empty for leaves).")
+    scope = property(attrgetter("_scope"), doc="Module scopes the op ran in, outermost first.")
+    parents = property(attrgetter("_parents"), doc="The op's input tensors (empty for leaves).")
 
     @property
     def T(self):

@@ -19,9 +19,12 @@ def _check_arguments(input, running_mean, running_var, weight, bias, training):
     channels = input.shape[1]
     for label, tensor in (("running_mean", running_mean), ("running_var", running_var),
                           ("weight", weight), ("bias", bias)):
-        if tensor is not None and as_tensor(tensor).shape != (channels,):
+        if tensor is None:
+            continue
+        shape = as_tensor(tensor).shape
+        if shape != (channels,):
             raise ValueError(f"batch_norm: {label} must have shape ({channels},) for input of shape {input.shape}, "
-                             f"got {as_tensor(tensor).shape}")
+                             f"got {shape}")
     for label, tensor in (("running_mean", running_mean), ("running_var", running_var)):
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"batch_norm: {label} must be a Tensor (it is updated in place), got {type(tensor).__name__}")
@@ -38,11 +41,12 @@ def update_running_stats(running_mean, running_var, mean, var, m, momentum):
     """running = (1 - momentum) * running + momentum * batch, in place, with the unbiased variance.
 
     `mean` and `var` are the batch's mean and biased variance (arrays of any shape with C
-    values); PyTorch stores var * m / (m - 1) in running_var.
+    values); PyTorch stores var * m / (m - 1) in running_var (here the factor m / (m - 1)
+    joins momentum, so the batch's variance is scaled once).
     """
-    for running, batch in ((running_mean, mean), (running_var, var * (m / (m - 1)))):
+    for running, batch, weight in ((running_mean, mean, momentum), (running_var, var, momentum * m / (m - 1))):
         running.data *= 1 - momentum
-        running.data += momentum * batch.reshape(-1)
+        running.data += weight * batch.reshape(-1)
         running.mark_modified("batch_norm")
 
 

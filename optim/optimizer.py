@@ -102,6 +102,7 @@ class Optimizer:
         self.state = {}
         self._work = {}  # (shape, dtype) -> scratch array, see `_work_like`
         self._packs = packing.Packs()
+        self._step_label = f"{type(self).__name__}.step"  # what `_write` records as the parameter's modifier
         for group in groups:
             self.add_param_group(group)
 
@@ -207,7 +208,7 @@ class Optimizer:
     def _write(self, param, value):
         """The one place where an optimizer changes a parameter: in place, same dtype, version bumped."""
         np.copyto(param.data, value, casting="same_kind")
-        param.mark_modified(f"{type(self).__name__}.step")
+        param.mark_modified(self._step_label)
 
     def _work_like(self, array):
         """A scratch array of `array`'s shape and dtype, kept between steps so that no step allocates it again.

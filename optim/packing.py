@@ -15,8 +15,9 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
   `_update` once on them with the flat state, keeps the new state in the buffers, and writes
   each parameter back through `Optimizer._write`.
 
-A pack is used only while it is intact: every member has a grad in this step, and its state is
-still the dict the pack filled, holding the pack's views and scalars (`load_state_dict()`
+A pack is used only while it is intact: every member has a grad in this step, still holds the
+data array it had when packed (`model.float()` gives it a new one), and its state is still the
+dict the pack filled, holding the pack's views and scalars (`load_state_dict()`
 replaces the dicts, a per-parameter step or a user may replace entries). Otherwise it is
 dropped and its params are packed anew with the others whose state agrees; a param that agrees
 with none (its step count fell behind while its grad was None, say) goes through the
@@ -91,6 +92,7 @@ class Pack:
             if isinstance(value, np.ndarray):
                 value = self._install(key, np.concatenate([state[key] for state in states], axis=None))
             self._flat_state[key] = value
+        self._datas = [param.data for param in params]
         self._snapshot()
 
     def _views(self, flat):
@@ -109,13 +111,12 @@ class Pack:
         self._expected = [tuple(state.values()) for state in self.states]
 
     def intact(self, optimizer_state):
-        """Whether every member keeps its shape and dtype, and `optimizer_state` still maps it to the dict this
-        pack filled, with the same entries."""
+        """Whether every member keeps the data array it had when packed (so its shape and dtype), and
+        `optimizer_state` still maps it to the dict this pack filled, with the same entries."""
         return all(
-            param.data.dtype == view.dtype and param.data.shape == view.shape
-            and optimizer_state.get(param) is state and len(state) == len(expected)
+            param.data is data and optimizer_state.get(param) is state and len(state) == len(expected)
             and all(map(operator.is_, state.values(), expected))
-            for param, view, state, expected in zip(self.params, self._param_views, self.states, self._expected)
+            for param, data, state, expected in zip(self.params, self._datas, self.states, self._expected)
         )
 
     def step(self, optimizer, group):
