@@ -122,6 +122,13 @@ def _onehot(target, logits):
     return onehot
 
 
+def _broadcast_to(x, shape):
+    """x broadcast to `shape` as a new array (for small arrays NumPy's read-only view costs more to make)."""
+    out = np.empty(shape, x.dtype)
+    np.copyto(out, x)
+    return out
+
+
 def _sigmoid(x):
     return np.exp(-np.logaddexp(0, -x))
 
@@ -243,7 +250,7 @@ transpose = Primitive("transpose", lambda x, axes=None: x.transpose(axes),
                       lambda g, ans, x, axes=None: transpose(g, axes=None if axes is None else tuple(np.argsort(axes))))
 swapaxes = Primitive("swapaxes", lambda x, axis1, axis2: x.swapaxes(axis1, axis2),
                      lambda g, ans, x, axis1, axis2: swapaxes(g, axis1=axis1, axis2=axis2))
-broadcast_to = Primitive("broadcast_to", np.broadcast_to, lambda g, ans, x, shape: unbroadcast(g, x.shape))
+broadcast_to = Primitive("broadcast_to", _broadcast_to, lambda g, ans, x, shape: unbroadcast(g, x.shape))
 astype = Primitive("astype", lambda x, dtype: x.astype(dtype), lambda g, ans, x, dtype: astype(g, dtype=x.dtype))
 # d x[index] scatters g back into zeros of x's shape; the scatter's VJP is the gather
 getitem = Primitive("getitem", lambda x, index: x[index],
