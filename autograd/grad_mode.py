@@ -75,6 +75,8 @@ class scope:
     `nn.Module.__call__` uses this; graph drawing clusters ops by scope.
     """
 
+    __slots__ = ("frame", "_previous")
+
     def __init__(self, path, kind=""):
         self.frame = ScopeFrame(path, kind)
 
