@@ -20,17 +20,17 @@ def postorder(roots, all_parents=False):
         if root in visited:
             continue
         visited.add(root)
-        stack = [(root, iter(root._parents))]
-        while stack:
-            tensor, parents = stack[-1]
-            for parent in parents:  # descend into the first parent not yet visited
+        path, parents_left = [root], [iter(root._parents)]  # the walk down from root, and what each step has left
+        while path:
+            for parent in parents_left[-1]:  # descend into the first parent not yet visited
                 if parent not in visited and (all_parents or parent._requires_grad):
                     visited.add(parent)
-                    stack.append((parent, iter(parent._parents)))
+                    path.append(parent)
+                    parents_left.append(iter(parent._parents))
                     break
             else:  # every parent is placed: the tensor follows them
-                stack.pop()
-                order.append(tensor)
+                parents_left.pop()
+                order.append(path.pop())
     return order
 
 

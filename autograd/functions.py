@@ -122,7 +122,7 @@ def squeeze(x, axis=None):
 
 
 def broadcast_to(x, shape):
-    """Broadcast x to `shape`; the gradient sums back over the broadcast axes."""
+    """x broadcast to `shape`, as a new array (not a view); the gradient sums back over the broadcast axes."""
     return as_tensor(x).broadcast_to(shape)
 
 

@@ -64,6 +64,18 @@ def test_function_with_several_inputs_and_a_constant(rng):
     np.testing.assert_allclose(x.grad, 2.0 * constant.data)
 
 
+def test_function_takes_an_ndarray_as_a_constant_input(rng):
+    x = tensor(rng.standard_normal(4), requires_grad=True)
+    constant = rng.standard_normal(4)
+    out = ScaledProduct.apply(x, constant, 3.0)
+    assert [parent.requires_grad for parent in out.parents] == [True, False]
+    np.testing.assert_array_equal(out.parents[1].data, constant)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad, 3.0 * constant, rtol=1e-15)
+    with pytest.raises(TypeError, match="numeric"):
+        ScaledProduct.apply(x, np.array(["a", "b", "c", "d"]), 1.0)
+
+
 def test_function_is_once_differentiable():
     x = tensor(2.0, requires_grad=True)
     (first,) = autograd.grad(Cube.apply(x), x, create_graph=True)

@@ -225,3 +225,19 @@ def test_parameters_cast_to_another_dtype_mid_training_leave_their_pack(monkeypa
         return values + train(optimizer, params, 3, start=3), optimizer.state_dict()
 
     assert_packing_changes_nothing(cast_midway, monkeypatch)
+
+
+def test_parameters_given_new_arrays_mid_training_are_stepped_in_their_new_arrays(monkeypatch):
+    def replaced_midway():
+        params = make_params()
+        optimizer = make_optimizer("Adam", dict(lr=0.05), params)
+        values = train(optimizer, params, 3)
+        old_arrays = [param.data for param in params]
+        for param in params:
+            param.data = param.data.copy()
+        values += train(optimizer, params, 3, start=3)
+        for param, old in zip(params, old_arrays):  # the steps went to the new arrays only
+            assert not np.array_equal(param.data, old)
+        return values, optimizer.state_dict()
+
+    assert_packing_changes_nothing(replaced_midway, monkeypatch)
