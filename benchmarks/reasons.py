@@ -2,8 +2,9 @@
 
 _TINY = ("At this size the step is interpreter work, not arithmetic: about 3.4 million instructions per step "
          "(callgrind, float64), against about 2.6 million for the hand-written NumPy step, which has no "
-         "bookkeeping at all. The engine already makes one node per Linear layer, per fused BatchNorm and for the softmax cross-entropy, steps the small parameters of Adam in one pack, "
-         "and adopts fresh gradients without copying; what is left is about 150 NumPy calls at 1-3 µs each on "
+         "bookkeeping at all. The engine already makes one node per Linear layer, per fused BatchNorm and for "
+         "the softmax cross-entropy, steps the small parameters of Adam in one pack, and adopts fresh "
+         "gradients without copying; what is left is about 150 NumPy calls at 1-3 µs each on "
          "this machine plus the bookkeeping around them (Tensor creation, graph walk, module scopes, argument "
          "checks, BatchNorm's running statistics), where PyTorch's C++ dispatcher takes about a microsecond per "
          "op. Both engines' tiny steps move by 10-20 % from process to process on this shared 2-core machine "
