@@ -1,7 +1,7 @@
 """Custom ops with a hand-written backward on NumPy arrays."""
 import numpy as np
 
-from .primitive import VariadicPrimitive, numeric_array, make_result
+from .primitive import VariadicPrimitive, make_result, numeric_array
 from .tensor import Tensor
 
 
