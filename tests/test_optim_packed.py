@@ -215,26 +215,17 @@ def test_a_parameter_added_later_is_stepped_like_the_others(monkeypatch):
     assert_packing_changes_nothing(grown_run, monkeypatch)
 
 
-def test_parameters_cast_to_another_dtype_mid_training_leave_their_pack(monkeypatch):
-    def cast_midway():
-        params = make_params()
-        optimizer = make_optimizer("Adam", dict(lr=0.05), params)
-        values = train(optimizer, params, 3)
-        for param in params:  # as Module.float() does
-            param.data = param.data.astype(np.float32)
-        return values + train(optimizer, params, 3, start=3), optimizer.state_dict()
-
-    assert_packing_changes_nothing(cast_midway, monkeypatch)
-
-
-def test_parameters_given_new_arrays_mid_training_are_stepped_in_their_new_arrays(monkeypatch):
+@pytest.mark.parametrize("new_array", [lambda data: data.astype(np.float32),  # as Module.float() does
+                                       lambda data: data.copy()],
+                         ids=["cast to float32", "same dtype"])
+def test_parameters_given_new_arrays_mid_training_are_stepped_in_their_new_arrays(new_array, monkeypatch):
     def replaced_midway():
         params = make_params()
         optimizer = make_optimizer("Adam", dict(lr=0.05), params)
         values = train(optimizer, params, 3)
         old_arrays = [param.data for param in params]
         for param in params:
-            param.data = param.data.copy()
+            param.data = new_array(param.data)
         values += train(optimizer, params, 3, start=3)
         for param, old in zip(params, old_arrays):  # the steps went to the new arrays only
             assert not np.array_equal(param.data, old)
