@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .batchnorm_steps import channel_axes, gamma_array, normalize_batch, values_per_channel
+from .batchnorm_steps import channel_axes, channel_shape, gamma_array, normalize_batch, values_per_channel
 
 
 def _array(value, label):
@@ -41,17 +41,18 @@ def compact_backward(grad_out, xhat, std, gamma):
         dgamma = sum(dy xhat),  dbeta = sum(dy)
 
     dx is computed as gamma / sigma * (dy - (sum(dy) + xhat sum(dy xhat)) / m) in one
-    full-size buffer, which first holds dy xhat for its sum.
+    full-size buffer, which first holds dy xhat for its sum. The two sums are new (C,)
+    arrays (not views), so they can become the parameters' `.grad` without a copy.
     """
-    axes, m = channel_axes(grad_out), values_per_channel(grad_out)
-    sum_dy = np.add.reduce(grad_out, axes, keepdims=True)
+    axes, m, per_channel = channel_axes(grad_out), values_per_channel(grad_out), channel_shape(grad_out)
+    sum_dy = np.add.reduce(grad_out, axes)
     grad_x = np.multiply(grad_out, xhat)
-    sum_dy_xhat = np.add.reduce(grad_x, axes, keepdims=True)
-    np.multiply(xhat, sum_dy_xhat / m, out=grad_x)
-    grad_x += sum_dy / m
+    sum_dy_xhat = np.add.reduce(grad_x, axes)
+    np.multiply(xhat, (sum_dy_xhat / m).reshape(per_channel), out=grad_x)
+    grad_x += (sum_dy / m).reshape(per_channel)
     np.subtract(grad_out, grad_x, out=grad_x)
     grad_x *= gamma / std
-    return grad_x, sum_dy_xhat.reshape(-1), sum_dy.reshape(-1)
+    return grad_x, sum_dy_xhat, sum_dy
 
 
 def batch_norm_backward(grad_out, x, weight, eps=1e-5):
