@@ -97,9 +97,14 @@ def _mean(x, axis=None, keepdims=False):
     return total / _count(x, total)
 
 
-def _logsumexp(x, axis=None, keepdims=False):
+def _max_shift(x, axis):
+    """The maximum along `axis` (kept), to subtract before exp so that it never overflows."""
     shift = np.maximum.reduce(x, axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0)  # all -inf (or an inf) along the axis: no shift
+    return np.where(np.isfinite(shift), shift, 0)  # all -inf (or an inf) along the axis: no shift
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    shift = _max_shift(x, axis)
     out = np.log(np.add.reduce(np.exp(x - shift), axis, keepdims=True)) + shift
     if keepdims:
         return out
@@ -120,6 +125,29 @@ def _onehot(target, logits):
     onehot = np.zeros(logits.shape, dtype=logits.dtype)
     onehot[_rows(target)] = 1
     return onehot
+
+
+def _softmax_cross_entropy_grad(g, x, target):
+    """g_i (softmax(x_i) - onehot(t_i)) for each row i, in one buffer."""
+    grad = np.exp(x - _max_shift(x, 1))
+    grad /= np.add.reduce(grad, 1, keepdims=True)
+    grad[_rows(target)] -= 1
+    grad *= g.reshape(-1, 1)
+    return grad
+
+
+def _softmax(x):
+    """softmax along axis 1, written with the primitives so that it can be differentiated again."""
+    return exp(x - logsumexp(x, axis=1, keepdims=True))
+
+
+def _softmax_cross_entropy_grad_x(v, g, x):
+    # d[g_i (p_i - onehot_i)] / dx_i applied to v_i: t_i - p_i sum(t_i) with t_i = v_i g_i p_i, since
+    # dp = p dx - p (p . dx) (grouped as the chain rule through exp and logsumexp would, which keeps
+    # the rounding of saturated logits where PyTorch's is)
+    p = _softmax(x)
+    t = v * reshape(g, shape=(-1, 1)) * p
+    return t - sum(t, axis=1, keepdims=True) * p
 
 
 def _broadcast_to(x, shape):
@@ -239,8 +267,13 @@ logsumexp = Primitive("logsumexp", _logsumexp,
 # d CE_i = (softmax(x_i) - onehot(t_i)) . dx_i,  for CE_i = logsumexp(x_i) - x_i[t_i] (row i, class t_i)
 softmax_cross_entropy = Primitive(
     "softmax_cross_entropy", _softmax_cross_entropy,
-    lambda g, ans, x, target: reshape(g, shape=(-1, 1)) * (exp(x - logsumexp(x, axis=1, keepdims=True))
-                                                         - _onehot(target, x)))
+    lambda g, ans, x, target: softmax_cross_entropy_grad(g, x, target=target))
+# that gradient as an op, G_i = g_i (p_i - onehot_i) with p_i = softmax(x_i):
+# dG_i = dg_i (p_i - onehot_i) + g_i (p_i dx_i - p_i (p_i . dx_i))
+softmax_cross_entropy_grad = Primitive(
+    "softmax_cross_entropy_grad", _softmax_cross_entropy_grad,
+    lambda v, ans, g, x, target: sum(v * (_softmax(x) - _onehot(target, x)), axis=1),
+    lambda v, ans, g, x, target: _softmax_cross_entropy_grad_x(v, g, x))
 
 # shape ops move gradient entries back to where they came from
 reshape = Primitive("reshape", lambda x, shape: x.reshape(shape), lambda g, ans, x, shape: reshape(g, shape=x.shape))

@@ -70,8 +70,9 @@ def test_gradgradcheck_every_op(case, rng):
 
 def test_every_primitive_is_checked_at_second_order():
     primitives = {p.name for p in vars(autograd.ops).values() if isinstance(p, Primitive)}
-    # untake (getitem's scatter) appears as a VJP inside every getitem case's second derivative.
-    assert primitives - {case.op for case in CASES} == {"untake"}
+    # untake (getitem's scatter) appears as a VJP inside every getitem case's second derivative, and
+    # softmax_cross_entropy_grad inside every softmax_cross_entropy case's.
+    assert primitives - {case.op for case in CASES} == {"untake", "softmax_cross_entropy_grad"}
 
 
 def test_float32_second_derivatives_stay_float32(rng):
