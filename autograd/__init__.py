@@ -14,7 +14,7 @@ from .function import Context, Function
 from .functions import (abs, astype, broadcast_to, clip, concatenate, exp, expand_dims, flatten, linear, log,
                         logsumexp, matmul, max, maximum, mean, min, minimum, relu, reshape, sigmoid,
                         softmax_cross_entropy, sqrt, squeeze, stack, std, sum, swapaxes, tanh, transpose, var, where)
-from .grad_mode import ScopeFrame, current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from .grad_mode import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .gradcheck import GradcheckError, gradcheck, numeric_grad, rel_error
 from .gradgradcheck import gradgradcheck
 from .memory import keep_freed_memory
@@ -31,7 +31,7 @@ __all__ = [
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid",
     "softmax_cross_entropy", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
-    "ScopeFrame", "Function", "Context", "Primitive", "unbroadcast",
+    "Function", "Context", "Primitive", "unbroadcast",
     "gradcheck", "gradgradcheck", "numeric_grad", "rel_error", "GradcheckError", "draw_graph",
     "keep_freed_memory",
 ]

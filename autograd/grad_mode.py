@@ -7,7 +7,7 @@ import threading
 class _ThreadState(threading.local):
     def __init__(self):
         self.grad_enabled = True
-        self.scope = ()  # tuple of ScopeFrame, innermost last
+        self.scope = ()  # tuple of scope, innermost last
         self.anomaly = False
 
 
@@ -54,41 +54,34 @@ class enable_grad(_GradMode):
     enabled = True
 
 
-class ScopeFrame:
-    """One module call on the scope stack: its dotted path and type name."""
+class scope:
+    """A named scope (one module call): `with scope(path, kind): ...` records it on the ops run inside.
 
-    __slots__ = ("path", "kind", "call_id")
+    `nn.Module.__call__` enters one per call; graph drawing clusters ops by scope. The scope
+    is also the frame on the stack: its dotted `path`, its `kind` (type name) and a `call_id`
+    that tells two calls of the same module apart.
+    """
+
+    __slots__ = ("path", "kind", "call_id", "_previous")
     _call_ids = itertools.count(1)  # next() on a count is atomic, so threads never share an id
 
-    def __init__(self, path, kind):
+    def __init__(self, path, kind=""):
         self.path = path
         self.kind = kind
-        self.call_id = next(ScopeFrame._call_ids)
+        self.call_id = next(scope._call_ids)
 
     def __repr__(self):
         return f"{self.path}: {self.kind}"
 
-
-class scope:
-    """Push a named scope (a module call) so the ops run inside it record it.
-
-    `nn.Module.__call__` uses this; graph drawing clusters ops by scope.
-    """
-
-    __slots__ = ("frame", "_previous")
-
-    def __init__(self, path, kind=""):
-        self.frame = ScopeFrame(path, kind)
-
     def __enter__(self):
         self._previous = _state.scope
-        _state.scope = self._previous + (self.frame,)
-        return self.frame
+        _state.scope = self._previous + (self,)
+        return self
 
     def __exit__(self, *exc):
         _state.scope = self._previous
 
 
 def current_scope():
-    """The scope stack of this thread, outermost first, as a tuple of ScopeFrame."""
+    """The scope stack of this thread, outermost first, as a tuple of `scope`."""
     return _state.scope

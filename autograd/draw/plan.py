@@ -2,7 +2,7 @@
 import warnings
 from collections import defaultdict, namedtuple
 
-# kind: "tensor" | "op" | "module"; subject: a tensor's index in the TensorGraph, or a ScopeFrame for a module
+# kind: "tensor" | "op" | "module"; subject: a tensor's index in the TensorGraph, or a `scope` for a module
 Unit = namedtuple("Unit", "kind subject placement")
 
 
@@ -11,7 +11,7 @@ class GraphTooLargeError(ValueError):
 
 
 def collapse_policy(collapse_modules, heights):
-    """A predicate on `ScopeFrame`: is this module call drawn as one box?
+    """A predicate on a `scope`: is this module call drawn as one box?
 
     True collapses the innermost calls (a Linear, a BatchNorm1d: calls with no module call inside),
     so containers such as Sequential stay clusters around the boxes; a list of type names

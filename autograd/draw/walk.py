@@ -37,7 +37,7 @@ def common_prefix(scopes):
 class TensorGraph:
     """The tensors reachable from the roots, with their roles and placements among module calls.
 
-    A placement is a tuple of `ScopeFrame`s, outermost first: an op's tensor sits in the scope
+    A placement is a tuple of `scope`s, outermost first: an op's tensor sits in the scope
     its op ran in; a parameter, buffer or constant sits in the innermost call shared by the ops
     that use it; an input sits outside every module.
     """
