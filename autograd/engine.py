@@ -175,8 +175,10 @@ def _add_to_grad(tensor, grad, adoptable):
 
 def _same_layout(grad, data):
     """Whether `grad` owns writeable C-ordered memory of `data`'s shape and dtype (and `data` is C-ordered)."""
-    return (type(grad) is np.ndarray and grad.base is None and grad.flags.writeable and grad.flags.c_contiguous
-            and data.flags.c_contiguous and grad.shape == data.shape and grad.dtype == data.dtype)
+    if type(grad) is not np.ndarray or grad.base is not None or grad.shape != data.shape or grad.dtype != data.dtype:
+        return False
+    flags = grad.flags  # a new flags object at every read
+    return flags.writeable and flags.c_contiguous and data.flags.c_contiguous
 
 
 def backward(output, grad=None, retain_graph=False, create_graph=False):

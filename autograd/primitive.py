@@ -64,7 +64,8 @@ class VariadicPrimitive(Primitive):
 
 def make_result(op, inputs, params, out):
     """The output Tensor of `op`; it records the op, its inputs and their versions when grad is needed."""
-    if _state.anomaly:
+    anomaly_mode = _state.anomaly  # each read of the thread-local state costs a lookup
+    if anomaly_mode:
         anomaly.check_forward(op.name, inputs, out)
     result = Tensor._make(out)
     if _state.grad_enabled:
@@ -76,7 +77,7 @@ def make_result(op, inputs, params, out):
                 result._params = params
                 result._scope = _state.scope
                 result._saved_versions = tuple([t._version for t in inputs])
-                if _state.anomaly:
+                if anomaly_mode:
                     result._trace = anomaly.user_frame()
                 break
     return result

@@ -158,9 +158,7 @@ class Tensor:
         `grad` defaults to 1 for a one-element tensor. The graph may be walked once;
         `retain_graph=True` allows walking it again (gradients then accumulate).
         """
-        from .engine import backward
-
-        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -295,4 +293,4 @@ def _constant(function, *args):
     return Tensor._make(function(*(a.data if isinstance(a, Tensor) else a for a in args)))
 
 
-from . import ops  # noqa: E402  (ops builds Tensors; Tensor's methods call ops)
+from . import engine, ops  # noqa: E402  (both build Tensors; Tensor's methods call them)
