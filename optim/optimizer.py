@@ -206,8 +206,16 @@ class Optimizer:
             self._write(param, value)
 
     def _write(self, param, value):
-        """The one place where an optimizer changes a parameter: in place, same dtype, version bumped."""
-        np.copyto(param.data, value, casting="same_kind")
+        """The one place where an optimizer changes a parameter: in place, same dtype, version bumped.
+
+        A value of another type or dtype is cast as `np.copyto` does ("same_kind"); an array of the
+        parameter's dtype is assigned, the same copy without `np.copyto`'s dispatch.
+        """
+        data = param.data
+        if isinstance(value, np.ndarray) and value.dtype == data.dtype:
+            data[...] = value
+        else:
+            np.copyto(data, value, casting="same_kind")
         param.mark_modified(self._step_label)
 
     def _work_like(self, array):

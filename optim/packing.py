@@ -13,7 +13,8 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
   the members, and after each step the same new value goes into every member's state;
 - a step gathers params and grads into flat scratch arrays (one `np.concatenate` each), calls
   `_update` once on them with the flat state, keeps the new state in the buffers, and writes
-  each parameter back through `Optimizer._write`.
+  each parameter back through `Optimizer._write`, from its piece of the flat array `_update`
+  returned (a view, kept while `_update` returns the same array, as the rules' scratch arrays are).
 
 A pack is used only while it is intact: every member has a grad in this step, still holds the
 data array it had when packed (`model.float()` gives it a new one), and its state is still the
@@ -85,7 +86,7 @@ class Pack:
         dtype = params[0].data.dtype
         self._flat_param = np.empty(ends[-1], dtype)
         self._flat_grad = np.empty(ends[-1], dtype)
-        self._param_views = self._views(self._flat_param)
+        self._new_values, self._new_value_views = None, []  # see `_pieces_of`
         self._buffers = {}  # key -> the flat buffer that the members' entries `key` view
         self._flat_state = {}
         for key, value in states[0].items():
@@ -125,9 +126,17 @@ class Pack:
         np.concatenate([param.grad for param in self.params], axis=None, out=self._flat_grad)
         value, new_state = optimizer._update(self._flat_param, self._flat_grad, self._flat_state, group)
         self._keep(new_state)
-        np.copyto(self._flat_param, value)
-        for param, view in zip(self.params, self._param_views):
+        for param, view in zip(self.params, self._pieces_of(value)):
             optimizer._write(param, view)
+
+    def _pieces_of(self, new_values):
+        """The members' pieces of `new_values` (flat, as `_update` returned them), as `_views`.
+
+        Kept for the next step: a rule returns the same scratch array every step (`Optimizer._work_like`).
+        """
+        if new_values is not self._new_values:
+            self._new_values, self._new_value_views = new_values, self._views(new_values)
+        return self._new_value_views
 
     def _keep(self, new_state):
         """Take the flat state a step returned: arrays into the buffers, scalars into every member's state.
