@@ -4,6 +4,7 @@
 record the graph, so autodiff yields the backward) or plain ndarrays (and then just
 compute: the hand-derived backward and the fused op reuse the very same steps).
 """
+import functools
 from collections import namedtuple
 
 import numpy as np
@@ -31,6 +32,25 @@ def channel_axes(input):
 def channel_shape(input):
     """The shape that broadcasts a per-channel vector against `input`: (1, C) or (1, C, 1)."""
     return (1, input.shape[1]) if input.ndim == 2 else (1, input.shape[1], 1)
+
+
+def channel_sums(x):
+    """sum_i x_i for each channel of the array `x`, shape (C,).
+
+    For (N, C) input this is the product ones(N) @ x, which BLAS computes in a third of the time
+    NumPy's reduction over the first axis takes at teaching sizes (and in half at 512 x 1024).
+    """
+    if x.ndim == 2:
+        return _ones(x.shape[0], x.dtype) @ x
+    return np.add.reduce(x, channel_axes(x))
+
+
+@functools.lru_cache(maxsize=32)
+def _ones(length, dtype):
+    """A read-only vector of ones, made once per length and dtype."""
+    ones = np.ones(length, dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 def values_per_channel(input):
