@@ -62,7 +62,7 @@ class scope:
     that tells two calls of the same module apart.
     """
 
-    __slots__ = ("path", "kind", "call_id", "_previous")
+    __slots__ = ("path", "kind", "call_id")
     _call_ids = itertools.count(1)  # next() on a count is atomic, so threads never share an id
 
     def __init__(self, path, kind=""):
@@ -74,12 +74,11 @@ class scope:
         return f"{self.path}: {self.kind}"
 
     def __enter__(self):
-        self._previous = _state.scope
-        _state.scope = self._previous + (self,)
+        _state.scope += (self,)
         return self
 
     def __exit__(self, *exc):
-        _state.scope = self._previous
+        _state.scope = _state.scope[:-1]  # the stack of this thread, so a scope may be entered anywhere
 
 
 def current_scope():

@@ -129,7 +129,8 @@ def _onehot(target, logits):
 
 def _softmax_cross_entropy_grad(g, x, target):
     """g_i (softmax(x_i) - onehot(t_i)) for each row i, in one buffer."""
-    grad = np.exp(x - _max_shift(x, 1))
+    grad = np.subtract(x, _max_shift(x, 1))
+    np.exp(grad, out=grad)
     grad /= np.add.reduce(grad, 1, keepdims=True)
     grad[_rows(target)] -= 1
     grad *= g.reshape(-1, 1)
@@ -141,10 +142,9 @@ def _softmax(x):
     return exp(x - logsumexp(x, axis=1, keepdims=True))
 
 
-def _softmax_cross_entropy_grad_x(v, g, x):
-    # d[g_i (p_i - onehot_i)] / dx_i applied to v_i: t_i - p_i sum(t_i) with t_i = v_i g_i p_i, since
-    # dp = p dx - p (p . dx) (grouped as the chain rule through exp and logsumexp would, which keeps
-    # the rounding of saturated logits where PyTorch's is)
+def _softmax_cross_entropy_grad_vjp_x(v, g, x):
+    # v_i . d[g_i p_i] / dx_i = t_i - p_i sum(t_i) with t_i = v_i g_i p_i, grouped as the chain rule through
+    # exp and logsumexp would (saturated logits then round as in PyTorch)
     p = _softmax(x)
     t = v * reshape(g, shape=(-1, 1)) * p
     return t - sum(t, axis=1, keepdims=True) * p
@@ -268,12 +268,11 @@ logsumexp = Primitive("logsumexp", _logsumexp,
 softmax_cross_entropy = Primitive(
     "softmax_cross_entropy", _softmax_cross_entropy,
     lambda g, ans, x, target: softmax_cross_entropy_grad(g, x, target=target))
-# that gradient as an op, G_i = g_i (p_i - onehot_i) with p_i = softmax(x_i):
-# dG_i = dg_i (p_i - onehot_i) + g_i (p_i dx_i - p_i (p_i . dx_i))
+# d[g_i (p_i - onehot_i)] = dg_i (p_i - onehot_i) + g_i (p_i dx_i - p_i (p_i . dx_i)),  p_i = softmax(x_i)
 softmax_cross_entropy_grad = Primitive(
     "softmax_cross_entropy_grad", _softmax_cross_entropy_grad,
     lambda v, ans, g, x, target: sum(v * (_softmax(x) - _onehot(target, x)), axis=1),
-    lambda v, ans, g, x, target: _softmax_cross_entropy_grad_x(v, g, x))
+    lambda v, ans, g, x, target: _softmax_cross_entropy_grad_vjp_x(v, g, x))
 
 # shape ops move gradient entries back to where they came from
 reshape = Primitive("reshape", lambda x, shape: x.reshape(shape), lambda g, ans, x, shape: reshape(g, shape=x.shape))

@@ -13,7 +13,7 @@ class BatchNorm1d(Module):
 
     Training: y = weight * (x - mean) / sqrt(var + eps) + bias with the batch's mean and
     biased variance, composed of primitive ops so autodiff derives the backward
-    (fused=True: one node with the hand-derived backward instead, equal to rounding). The
+    (fused=True: one node with the hand-derived backward instead, equal up to rounding). The
     running averages are updated as PyTorch does: running = (1 - momentum) * running +
     momentum * batch, with the unbiased variance; momentum=None gives the cumulative
     average (momentum = 1 / num_batches_tracked). Eval: normalise with the running stats.

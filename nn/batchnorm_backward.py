@@ -44,12 +44,12 @@ def compact_backward(grad_out, xhat, std, gamma):
     full-size buffer, which first holds dy xhat for its sum. The two sums are new (C,)
     arrays (not views), so they can become the parameters' `.grad` without a copy.
     """
-    m, per_channel = values_per_channel(grad_out), channel_shape(grad_out)
+    m, shape = values_per_channel(grad_out), channel_shape(grad_out)
     sum_dy = channel_sums(grad_out)
     grad_x = np.multiply(grad_out, xhat)
     sum_dy_xhat = channel_sums(grad_x)
-    np.multiply(xhat, (sum_dy_xhat / m).reshape(per_channel), out=grad_x)
-    grad_x += (sum_dy / m).reshape(per_channel)
+    np.multiply(xhat, (sum_dy_xhat / m).reshape(shape), out=grad_x)
+    grad_x += (sum_dy / m).reshape(shape)
     np.subtract(grad_out, grad_x, out=grad_x)
     grad_x *= gamma / std
     return grad_x, sum_dy_xhat, sum_dy

@@ -58,7 +58,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     primitive ops of `normalize_batch` (mean, sub, pow, mean, add eps, sqrt, div), then
     scale by `weight` and shift by `bias`, so autodiff derives the backward; if running
     stats are given they are updated in place (momentum as in PyTorch). With fused=True
-    the same numbers (to rounding) come from one `FusedBatchNorm` node with the hand-derived backward.
+    the same numbers (up to rounding) come from one `FusedBatchNorm` node with the hand-derived
+    backward.
     training=False: normalise with running_mean and running_var.
     """
     input = as_tensor(input)

@@ -10,8 +10,8 @@ from .batchnorm_steps import channel_shape, channel_sums, gamma_array, values_pe
 def fused_forward(x, gamma, bias, eps):
     """Algorithm 1 on arrays in a few passes: returns (y, xhat, std, mean, var).
 
-    The steps of `normalize_batch` then `scale_and_shift` (equal to rounding: the sums here are
-    `channel_sums`), but only y and xhat are new full-size arrays: the squares of the centered input are formed in y's buffer, and
+    The steps of `normalize_batch` then `scale_and_shift` (equal up to rounding: the sums here
+    are `channel_sums`), but only y and xhat are new full-size arrays: the squares of the centered input are formed in y's buffer, and
     xhat is the centered input divided in place.
     """
     shape, m = channel_shape(x), values_per_channel(x)

@@ -2,7 +2,8 @@
 
 `normalize_batch` is written with autograd's primitives, which take Tensors (and then
 record the graph, so autodiff yields the backward) or plain ndarrays (and then just
-compute: the hand-derived backward and the fused op reuse the very same steps).
+compute: the hand-derived backward reuses the very same steps). The helpers below serve
+the fused op and the hand-derived backward as well.
 """
 import functools
 from collections import namedtuple

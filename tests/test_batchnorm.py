@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import GradcheckError, Tensor, grad, gradcheck, numeric_grad, rel_error, toposort
 from nn import functional as F
-from nn.batchnorm_steps import normalize_batch
+from nn.batchnorm_steps import _ones, channel_sums, normalize_batch
 from test_nn_reference import assert_close
 
 SHAPES = [(8, 3), (6, 4, 5)]
@@ -296,3 +296,24 @@ def test_hand_derived_backward_equals_autodiff_for_any_batch(shape, seed, locati
         grad_x, grad_weight, grad_bias = method(grad_out, x, weight, eps)
         assert np.abs(grad_x - expected[0]).max() <= 1e-12 * term_size
         assert rel_error(grad_weight, expected[1]) < 1e-10 and rel_error(grad_bias, expected[2]) < 1e-10
+
+
+@pytest.mark.parametrize("shape", [(8, 3), (8, 3, 5)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_channel_sums_equal_numpy_sums(shape, dtype, rng):
+    x = rng.standard_normal(shape).astype(dtype)
+    sums = channel_sums(x)
+    assert sums.dtype == dtype and sums.flags.writeable
+    assert_close(sums, x.sum(axis=(0,) if x.ndim == 2 else (0, 2)), rtol=1e-12 if dtype == np.float64 else 1e-5)
+    ones = _ones(shape[0], np.dtype(dtype))
+    assert ones is _ones(shape[0], np.dtype(dtype)) and not ones.flags.writeable  # shared, so never written
+
+
+@pytest.mark.parametrize("shape", [(8, 3), (8, 3, 5)])
+@pytest.mark.parametrize("fused", [False, True])
+def test_batch_norm_parameter_gradients_own_their_memory(shape, fused, rng):
+    """The weight and bias gradients become .grad as new arrays (no copy, no view of a larger array)."""
+    bn = nn.BatchNorm1d(3, fused=fused)
+    (bn(Tensor(rng.standard_normal(shape))) * Tensor(rng.standard_normal(shape))).sum().backward()
+    for param in (bn.weight, bn.bias):
+        assert param.grad.shape == (3,) and param.grad.base is None and param.grad.flags.c_contiguous

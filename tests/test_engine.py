@@ -328,3 +328,12 @@ def test_the_gradient_of_a_mean_is_an_ordinary_writeable_array():
     np.testing.assert_allclose(x.grad, np.full((2, 3), 2 / 6), rtol=1e-15)
     (grad,) = autograd.grad(x.mean(), x)
     assert grad.data.flags.writeable
+
+
+def test_a_scope_entered_again_inside_itself_leaves_the_stack_as_it_found_it():
+    with autograd.scope("net", "Sequential") as outer:
+        assert autograd.current_scope()[-1] is outer
+        with outer:  # the frame recorded on a tensor, entered again
+            assert autograd.current_scope() == (outer, outer)
+        assert autograd.current_scope() == (outer,)
+    assert autograd.current_scope() == ()

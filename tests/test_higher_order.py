@@ -234,3 +234,19 @@ def test_custom_function_says_it_is_once_differentiable(rng):
         autograd.grad(g.sum(), x)
     with pytest.raises(RuntimeError, match="differentiable once"):
         autograd.gradgradcheck(_Square.apply, [x])
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e3], ids=["logits", "logits up to 1e3"])
+def test_softmax_cross_entropy_grad_is_an_op_with_exact_derivatives(scale, rng):
+    """The VJP of softmax_cross_entropy, itself an op: its value against PyTorch's, its own derivatives by
+    differences (gradcheck, gradgradcheck with respect to the incoming gradient and the logits)."""
+    target = [2, 0, 1, 2]
+    g_data, x_data = rng.standard_normal(4), rng.standard_normal((4, 3)) * scale
+    x = torch.tensor(x_data, requires_grad=True)
+    (expected,) = torch.autograd.grad(torch.nn.functional.cross_entropy(x, torch.tensor(target), reduction="none"),
+                                      x, grad_outputs=torch.tensor(g_data))
+    op = lambda g, x: autograd.ops.softmax_cross_entropy_grad(g, x, target=target)  # noqa: E731
+    inputs = [autograd.tensor(g_data, requires_grad=True), autograd.tensor(x_data, requires_grad=True)]
+    assert autograd.rel_error(op(*inputs).data, expected.numpy()) < 1e-14
+    assert autograd.gradcheck(op, inputs)
+    assert autograd.gradgradcheck(op, inputs)

@@ -122,3 +122,16 @@ def test_regularisers_gradcheck_and_checks(rng):
         nn.elastic_net(params, 0.1, 1.5)
     with pytest.raises(TypeError, match=r"l2: params\[1\] must be a Tensor"):
         nn.l2([params[0], np.ones(2)], 0.1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropy_gradient_with_masked_logits_matches_pytorch(dtype):
+    """A logit of -inf (a masked class) gets no gradient, the others softmax - onehot, in the logits' dtype."""
+    logits = np.array([[0.5, -np.inf, 1.0], [2.0, 1.0, -np.inf], [-np.inf, 0.0, 3.0]], dtype=dtype)
+    target = [0, 1, 2]
+    ours = Tensor(logits, requires_grad=True)
+    F.cross_entropy(ours, target).backward()
+    theirs = torch.tensor(logits, requires_grad=True)
+    torch.nn.functional.cross_entropy(theirs, torch.tensor(target)).backward()
+    assert ours.grad.dtype == dtype
+    assert_close(ours.grad, theirs.grad.numpy(), rtol=1e-12 if dtype == np.float64 else 1e-6, atol=0)

@@ -389,3 +389,16 @@ def test_coordinate_descent_skips_parameters_without_grad():
     optimizer.step()  # block 0 is a's coordinate, which has no grad
     optimizer.step()
     assert (a.data[0], b.data[0]) == (1.0, 0.5)
+
+
+def test_write_assigns_the_parameters_dtype_and_casts_another_as_copyto():
+    param = Tensor(np.zeros(3, dtype=np.float32), requires_grad=True)
+    optimizer = optim.SGD([param], lr=0.1)
+    data = param.data
+    optimizer._write(param, np.array([1.0, 2.0, 3.0], dtype=np.float32))
+    optimizer._write(param, np.array([1.0, 2.0, 1 / 3]))  # float64 into float32: cast ("same_kind")
+    assert param.data is data and param.data.dtype == np.float32
+    np.testing.assert_array_equal(param.data, np.array([1.0, 2.0, 1 / 3], dtype=np.float32))
+    assert param.version == 2 and param._modified_by == "SGD.step"
+    with pytest.raises(TypeError):
+        optimizer._write(param, np.array([1j, 0, 0]))  # complex into float: refused, as np.copyto
