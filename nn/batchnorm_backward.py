@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .batchnorm_steps import channel_axes, channel_shape, channel_sums, gamma_array, normalize_batch, values_per_channel
+from .batchnorm_steps import channel_axes, channel_sums, gamma_array, normalize_batch, per_channel, values_per_channel
 
 
 def _array(value, label):
@@ -44,12 +44,12 @@ def compact_backward(grad_out, xhat, std, gamma):
     full-size buffer, which first holds dy xhat for its sum. The two sums are new (C,)
     arrays (not views), so they can become the parameters' `.grad` without a copy.
     """
-    m, shape = values_per_channel(grad_out), channel_shape(grad_out)
+    m = values_per_channel(grad_out)
     sum_dy = channel_sums(grad_out)
     grad_x = np.multiply(grad_out, xhat)
     sum_dy_xhat = channel_sums(grad_x)
-    np.multiply(xhat, (sum_dy_xhat / m).reshape(shape), out=grad_x)
-    grad_x += (sum_dy / m).reshape(shape)
+    np.multiply(xhat, per_channel(sum_dy_xhat / m, grad_out), out=grad_x)
+    grad_x += per_channel(sum_dy / m, grad_out)
     np.subtract(grad_out, grad_x, out=grad_x)
     grad_x *= gamma / std
     return grad_x, sum_dy_xhat, sum_dy
