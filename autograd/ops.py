@@ -4,6 +4,8 @@ Each VJP maps the output gradient `g` (and the output `ans` and the inputs) to t
 gradient of one input. VJPs are written with the primitives themselves, so the same
 body runs on arrays in an ordinary backward and on Tensors under create_graph=True.
 """
+import functools
+
 import numpy as np
 
 from .primitive import Primitive, VariadicPrimitive
@@ -20,6 +22,23 @@ def unbroadcast(grad, shape):
     stretched = tuple(leading + i for i, n in enumerate(shape) if n == 1 and grad.shape[leading + i] != 1)
     summed = sum(grad, axis=tuple(range(leading)) + stretched)
     return reshape(summed, shape=shape) if stretched else summed
+
+
+def column_sums(matrix):
+    """sum_i matrix[i] of an (N, K) array or Tensor, as the product ones(N) @ matrix.
+
+    BLAS takes about a third of the time of NumPy's reduction over the first axis at teaching
+    sizes (the sums are equal up to rounding); on a Tensor it is a recorded matmul.
+    """
+    return _ones(matrix.shape[0], matrix.dtype) @ matrix
+
+
+@functools.lru_cache(maxsize=32)
+def _ones(length, dtype):
+    """A read-only vector of ones, made once per length and dtype."""
+    ones = np.ones(length, dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 def _kept_shape(shape, axis):
@@ -82,6 +101,11 @@ def _linear_weight_vjp(g, ans, x, w, b=None):
     if x.ndim != 2:
         g, x = reshape(g, shape=(-1, w.shape[0])), reshape(x, shape=(-1, w.shape[1]))
     return g.T @ x
+
+
+def _linear_bias_vjp(g, ans, x, w, b):
+    # d(x W^T + b) / db = g summed over every leading (batch) axis
+    return column_sums(g if g.ndim == 2 else reshape(g, shape=(-1, w.shape[0])))
 
 
 def _linear(x, w, b=None):
@@ -211,7 +235,7 @@ matmul = VariadicPrimitive("matmul", np.matmul, _matmul_vjp)
 linear = Primitive("linear", _linear,
                    lambda g, ans, x, w, b=None: g @ w,
                    _linear_weight_vjp,
-                   lambda g, ans, x, w, b: unbroadcast(g, b.shape))
+                   _linear_bias_vjp)
 
 # d|x| = sign(x) dx
 abs = Primitive("abs", np.abs, lambda g, ans, x: g * _sign(x))

@@ -112,3 +112,15 @@ def test_mean_of_float16_accumulates_in_float32_as_numpy():
     ours = autograd.tensor(x).mean(axis=1)
     assert ours.dtype == np.float16
     np.testing.assert_array_equal(ours.data, np.mean(x, axis=1))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_column_sums_sum_over_the_first_axis_and_record_on_tensors(dtype, rng):
+    matrix = rng.standard_normal((7, 3)).astype(dtype)
+    sums = ops.column_sums(matrix)
+    assert type(sums) is np.ndarray and sums.dtype == dtype and sums.flags.writeable
+    np.testing.assert_allclose(sums, matrix.sum(axis=0), rtol=1e-12 if dtype == np.float64 else 1e-5)
+    tensor = autograd.tensor(matrix, requires_grad=True)
+    grad_out = rng.standard_normal(3).astype(dtype)
+    ops.column_sums(tensor).backward(grad_out)  # d sum_i m_ij / d m_kj = 1: every row gets grad_out
+    np.testing.assert_array_equal(tensor.grad, np.broadcast_to(grad_out, (7, 3)))
