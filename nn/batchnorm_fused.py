@@ -4,21 +4,20 @@ import numpy as np
 from autograd import Function
 
 from .batchnorm_backward import compact_backward
-from .batchnorm_steps import channel_sums, gamma_array, per_channel, values_per_channel
+from .batchnorm_steps import channel_means, gamma_array, per_channel
 
 
 def fused_forward(x, gamma, bias, eps):
     """Algorithm 1 on arrays in a few passes: returns (y, xhat, std, mean, var).
 
-    The steps of `normalize_batch` then `scale_and_shift` (equal up to rounding: the sums here
-    are `channel_sums`), but only y and xhat are new full-size arrays: the squares of the
-    centered input are formed in y's buffer, and xhat is the centered input divided in place.
+    The steps of `normalize_batch` then `scale_and_shift` (equal up to rounding: the means here
+    are `channel_means`, BLAS products), but only y and xhat are new full-size arrays: the squares
+    of the centered input are formed in y's buffer, and xhat is the centered input divided in place.
     """
-    m = values_per_channel(x)
-    mean = per_channel(channel_sums(x) / m, x)         # mu_B = 1/m sum x_i
+    mean = per_channel(channel_means(x), x)            # mu_B = 1/m sum x_i
     xhat = np.subtract(x, mean)                        # x_i - mu_B (normalised in place below)
     out = np.multiply(xhat, xhat)                      # (x_i - mu_B)^2, in the output's buffer
-    var = per_channel(channel_sums(out) / m, x)        # sigma_B^2 = 1/m sum (x_i - mu_B)^2
+    var = per_channel(channel_means(out), x)           # sigma_B^2 = 1/m sum (x_i - mu_B)^2
     std = np.sqrt(var + eps)                           # sqrt(sigma_B^2 + eps)
     xhat /= std                                        # xhat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)
     np.multiply(xhat, gamma, out=out)                  # y_i = gamma xhat_i ...

@@ -41,6 +41,13 @@ def channel_sums(x):
     return np.add.reduce(x, channel_axes(x))
 
 
+def channel_means(x):
+    """1/m sum_i x_i for each channel of the array `x`, shape (C,): `ops.column_means` (BLAS) for (N, C) input."""
+    if x.ndim == 2:
+        return ops.column_means(x)
+    return channel_sums(x) / values_per_channel(x)
+
+
 def values_per_channel(input):
     """m: how many values each channel's statistics summarise (N, or N * L)."""
     return input.size // input.shape[1]

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import GradcheckError, Tensor, grad, gradcheck, numeric_grad, rel_error, toposort
-from autograd.ops import _ones
+from autograd.ops import _filled
 from nn import functional as F
-from nn.batchnorm_steps import channel_sums, normalize_batch
+from nn.batchnorm_steps import channel_means, channel_sums, normalize_batch
 from test_nn_reference import assert_close
 
 SHAPES = [(8, 3), (6, 4, 5)]
@@ -301,13 +301,16 @@ def test_hand_derived_backward_equals_autodiff_for_any_batch(shape, seed, locati
 
 @pytest.mark.parametrize("shape", [(8, 3), (8, 3, 5)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_channel_sums_equal_numpy_sums(shape, dtype, rng):
+def test_channel_sums_and_means_equal_numpys(shape, dtype, rng):
     x = rng.standard_normal(shape).astype(dtype)
     sums = channel_sums(x)
     assert sums.dtype == dtype and sums.flags.writeable
     assert_close(sums, x.sum(axis=(0,) if x.ndim == 2 else (0, 2)), rtol=1e-12 if dtype == np.float64 else 1e-5)
-    ones = _ones(shape[0], np.dtype(dtype))
-    assert ones is _ones(shape[0], np.dtype(dtype)) and not ones.flags.writeable  # shared, so never written
+    means = channel_means(x)
+    assert means.dtype == dtype
+    assert_close(means, x.mean(axis=(0,) if x.ndim == 2 else (0, 2)), rtol=1e-12 if dtype == np.float64 else 1e-5)
+    ones = _filled(shape[0], 1, np.dtype(dtype))
+    assert ones is _filled(shape[0], 1, np.dtype(dtype)) and not ones.flags.writeable  # shared, so never written
 
 
 @pytest.mark.parametrize("shape", [(8, 3), (8, 3, 5)])
