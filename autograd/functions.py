@@ -155,6 +155,11 @@ def linear(input, weight, bias=None):
     return ops.linear(input, weight, bias)
 
 
+def _as_unsigned(indices):
+    """The integer array `indices` viewed as the unsigned type of its size (-1 reads as the largest value)."""
+    return indices.view(indices.dtype.str.replace("i", "u"))
+
+
 def softmax_cross_entropy(logits, target):
     """-log softmax(logits)[i, target[i]] for each row i: (N, C) logits, (N,) integer classes; returns (N,).
 
@@ -168,7 +173,7 @@ def softmax_cross_entropy(logits, target):
     if target.shape != (logits.shape[0],):
         raise ValueError(f"softmax_cross_entropy: target must have shape ({logits.shape[0]},) for logits of shape "
                          f"{logits.shape}, got {target.shape}")
-    if target.size and (target.min() < 0 or target.max() >= logits.shape[1]):
+    if target.size and _as_unsigned(target).max() >= logits.shape[1]:  # a negative index is then huge
         raise ValueError(f"softmax_cross_entropy: target values must be in [0, {logits.shape[1]}), got "
                          f"min {target.min()}, max {target.max()}")
     return ops.softmax_cross_entropy(logits, target=target)

@@ -85,8 +85,10 @@ def make_result(op, inputs, params, out):
 
 def check_dtypes(name, arrays, out):
     """Refuse ops whose floating inputs would be silently cast to another float type."""
+    out_dtype = out.dtype
     for array in arrays:
-        if array.dtype is not out.dtype and array.dtype.kind == "f" and array.dtype != out.dtype:
+        dtype = array.dtype
+        if dtype is not out_dtype and dtype.kind == "f" and dtype != out_dtype:
             dtypes = ", ".join(str(a.dtype) for a in arrays)
             raise TypeError(f"{name}: inputs of dtypes {dtypes} (shapes {shapes_text(arrays)}) would be computed in {out.dtype}, "
                             "silently changing the precision of the float input; cast one with .astype(...) first")

@@ -65,6 +65,10 @@ def test_bad_loss_arguments_name_the_op_and_the_shapes():
         F.mse_loss(Tensor(np.ones(3)), Tensor(np.ones((3, 1))))
     with pytest.raises(ValueError, match=r"cross_entropy: target values must be in \[0, 3\)"):
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0, 3]))
+    for target in (np.array([-1, 2], np.int8), np.array([2, -1]), np.array([2, 65535], np.uint16)):
+        with pytest.raises(ValueError, match=rf"cross_entropy: target values must be in \[0, 3\), got min "
+                                             rf"{target.min()}, max {target.max()}"):
+            F.cross_entropy(Tensor(np.ones((2, 3))), target)
     with pytest.raises(TypeError, match="cross_entropy: target must hold integer class indices"):
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0.0, 1.0]))
     with pytest.raises(ValueError, match=r"cross_entropy: logits must have shape \(N, C\), got \(3,\)"):
