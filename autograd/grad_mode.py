@@ -54,6 +54,9 @@ class enable_grad(_GradMode):
     enabled = True
 
 
+_next_call_id = itertools.count(1).__next__  # atomic, so threads never share an id
+
+
 class scope:
     """A named scope (one module call): `with scope(path, kind): ...` records it on the ops run inside.
 
@@ -63,12 +66,11 @@ class scope:
     """
 
     __slots__ = ("path", "kind", "call_id")
-    _call_ids = itertools.count(1)  # next() on a count is atomic, so threads never share an id
 
     def __init__(self, path, kind=""):
         self.path = path
         self.kind = kind
-        self.call_id = next(scope._call_ids)
+        self.call_id = _next_call_id()
 
     def __repr__(self):
         return f"{self.path}: {self.kind}"
@@ -77,7 +79,7 @@ class scope:
         _state.scope += (self,)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, traceback):
         _state.scope = _state.scope[:-1]  # the stack of this thread, so a scope may be entered anywhere
 
 
