@@ -13,7 +13,7 @@ _TINY = ("At this size the step is interpreter work, not arithmetic: about 3.13 
          "about 420 Python function calls (module calls and their scopes, Tensor creation, the graph walk, "
          "argument checks, the custom Function around the fused BatchNorm), where PyTorch's C++ dispatcher "
          "takes about a microsecond per op. Both engines' tiny steps move by 10-20 % from process to process "
-         "on this shared 2-core machine (this engine's float64 step measured 0.68-1.05 ms in runs minutes "
+         "on this shared 2-core machine (this engine's float64 step measured 0.68-1.07 ms in runs minutes "
          "apart), which moves the ratio by as much as the distance to the target.")
 _BIG = ("The step is GEMMs plus elementwise memory traffic that NumPy can neither fuse nor spread over cores: "
         "optim.Adam makes about 13 single-threaded passes over every large parameter per step (PyTorch's "
