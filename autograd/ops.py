@@ -101,16 +101,19 @@ def _matmul_vjp(argnum, g, ans, a, b):
     return reshape(unbroadcast(swapaxes(a2, axis1=-1, axis2=-2) @ g2, b2.shape), shape=b.shape)
 
 
+def _as_rows(array, width):
+    """`array` (..., width) with every leading (batch) axis flattened into rows: (rows, width)."""
+    return array if array.ndim == 2 else reshape(array, shape=(-1, width))
+
+
 def _linear_weight_vjp(g, ans, x, w, b=None):
     # d(x W^T) / dW = g^T x, summed over every leading (batch) axis
-    if x.ndim != 2:
-        g, x = reshape(g, shape=(-1, w.shape[0])), reshape(x, shape=(-1, w.shape[1]))
-    return g.T @ x
+    return _as_rows(g, w.shape[0]).T @ _as_rows(x, w.shape[1])
 
 
 def _linear_bias_vjp(g, ans, x, w, b):
     # d(x W^T + b) / db = g summed over every leading (batch) axis
-    return column_sums(g if g.ndim == 2 else reshape(g, shape=(-1, w.shape[0])))
+    return column_sums(_as_rows(g, w.shape[0]))
 
 
 def _linear(x, w, b=None):
