@@ -4,11 +4,13 @@ A primitive called with plain arrays just computes (this is how VJPs run in an o
 backward); called with at least one Tensor it returns a Tensor that remembers the op,
 its inputs and its parameters (this is how VJPs build a graph under create_graph=True).
 """
+import math
+
 import numpy as np
 
 from . import anomaly
 from .grad_mode import _state
-from .tensor import Tensor, shapes_text
+from .tensor import _EMPTY, Tensor, shapes_text
 
 
 class Primitive:
@@ -74,7 +76,7 @@ def make_result(op, inputs, params, out):
                 result._requires_grad = True
                 result._op = op
                 result._parents = inputs
-                result._params = params
+                result._params = params or _EMPTY  # one shared empty dict
                 result._scope = _state.scope
                 result._saved_versions = tuple([t._version for t in inputs])
                 if anomaly_mode:
@@ -95,26 +97,41 @@ def check_dtypes(name, arrays, out):
 
 
 def as_tensors(args):
-    """Tensors for op inputs; Python numbers take the dtype the tensors give them (NEP 50)."""
+    """Tensors for op inputs; Python numbers become shared constants of the tensors' dtype (NEP 50)."""
     for arg in args:
         if not isinstance(arg, Tensor):
             break
     else:  # the common case: nothing to convert
         return tuple(args)
     arrays = [a.data for a in args if isinstance(a, Tensor)]
-    return tuple([a if isinstance(a, Tensor) else Tensor._make(_constant_array(a, arrays)) for a in args])
+    return tuple([a if isinstance(a, Tensor) else _constant(a, arrays) for a in args])
 
 
-def _constant_array(value, arrays):
-    """A non-Tensor operand as an array; a Python number takes the tensors' float dtype if they share one."""
+# The constants made from Python numbers, by (value, dtype, sign): one read-only 0-d Tensor serves every op
+# that uses the same number in the same dtype. A graph of n ops then holds about n objects fewer for
+# Python's garbage collector to scan in each full collection (what makes a long graph cost more per op).
+_CONSTANTS = {}
+_MAX_CONSTANTS = 4096  # a loop over ever new numbers (a decaying rate) starts the cache afresh here
+
+
+def _constant(value, arrays):
+    """A non-Tensor operand as a leaf Tensor; a Python number takes the tensors' float dtype if they share one."""
     if not isinstance(value, (int, float, bool)):
-        return numeric_array(value)
+        return Tensor._make(numeric_array(value))
     dtype = arrays[0].dtype
     for array in arrays:
         if array.dtype is not dtype or dtype.kind != "f":
             dtype = np.result_type(value, *arrays)
             break
-    return np.asarray(value, dtype=dtype)
+    key = (value, dtype, math.copysign(1.0, value) if isinstance(value, float) else 0.0)  # 0.0 == -0.0
+    constant = _CONSTANTS.get(key)
+    if constant is None:
+        array = np.asarray(value, dtype=dtype)
+        array.flags.writeable = False  # shared by every graph that uses it
+        if len(_CONSTANTS) >= _MAX_CONSTANTS:
+            _CONSTANTS.clear()
+        constant = _CONSTANTS[key] = Tensor._make(array)
+    return constant
 
 
 def numeric_array(value):

@@ -225,6 +225,21 @@ def test_each_call_of_a_module_is_its_own_cluster_and_a_shared_weight_sits_outsi
     assert [dot.cluster_path(name) for name in dot.graph_nodes() if name.startswith("op")] == [["layer: Linear"]] * 2
 
 
+def test_a_constant_is_drawn_beside_each_op_that_uses_it(rng):
+    x = ag.tensor(rng.normal(size=2), requires_grad=True, name="x")
+    squares = []
+    for path in ("first", "second"):
+        with ag.scope(path, "Square"):
+            squares.append(x ** 2)
+    assert squares[0].parents[1] is squares[1].parents[1]  # one constant Tensor serves both ops
+    dot = dot_of(squares[0] + squares[1])
+    twos = [name for name in dot.graph_nodes() if dot.text(name) == "2"]
+    assert sorted(dot.cluster_path(name) for name in twos) == [["first: Square"], ["second: Square"]]
+    heads = [head for tail, head, _ in dot.edges if tail in twos]
+    assert len(set(heads)) == 2 and all(dot.text(head).split()[0] == "pow" for head in heads)
+    assert dot.fill(twos[0]) == ROLE_SWATCHES["constant"].fill
+
+
 def test_nn_modules_are_drawn_as_clusters():
     import nn
 

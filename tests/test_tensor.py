@@ -18,6 +18,46 @@ def test_float32_is_kept_with_python_scalars_and_reflected_operators():
         assert y.dtype == np.float32
 
 
+def test_python_numbers_become_shared_read_only_constants_of_the_tensors_dtype():
+    x = tensor([1.0, -2.0], requires_grad=True)
+    half = (x * 0.5).parents[1]
+    assert (x.exp() * 0.5).parents[1] is half and (0.5 * x).parents[0] is half
+    assert half.dtype == np.float64 and half.data.item() == 0.5 and not half.data.flags.writeable
+    assert half.is_leaf and not half.requires_grad
+    single = (x.astype("float32") * 0.5).parents[1]
+    assert single is not half and single.dtype == np.float32
+    assert (x * 2).parents[1].data.item() == 2.0 and (x * True).parents[1].data.item() == 1.0
+
+
+def test_minus_zero_and_nan_are_constants_of_their_own():
+    x = tensor([1.0, -2.0], requires_grad=True)
+    plus, minus = (x * 0.0).parents[1], (x * -0.0).parents[1]
+    assert plus is not minus
+    assert not np.signbit(plus.data) and np.signbit(minus.data)
+    assert np.signbit((x * -0.0).data).tolist() == [True, False]
+    assert np.isnan((x + float("nan")).data).all()
+
+
+def test_a_shared_constant_cannot_be_changed_in_place():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    half = (x * 0.5).parents[1]
+    with pytest.raises(ValueError, match="read-only"):
+        half.zero_()
+    with pytest.raises(ValueError, match="read-only"):
+        half.copy_(np.array(3.0))
+    assert half.data.item() == 0.5 and half.version == 0
+    assert (x * 0.5).tolist() == [0.5, 1.0]
+
+
+def test_the_constant_cache_stays_bounded():
+    from autograd.primitive import _CONSTANTS, _MAX_CONSTANTS
+
+    x = tensor([1.0])
+    for step in range(_MAX_CONSTANTS + 10):
+        assert (x * (1.0 + step)).item() == 1.0 + step
+    assert 0 < len(_CONSTANTS) <= _MAX_CONSTANTS
+
+
 def test_integer_tensor_cannot_require_grad():
     with pytest.raises(TypeError, match="only floating-point tensors can require grad.*int64"):
         tensor([1, 2], requires_grad=True)

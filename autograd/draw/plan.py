@@ -72,23 +72,30 @@ def make_plan(graph, is_collapsed):
     """The plan of `graph` (a TensorGraph) with the calls that `is_collapsed` picks drawn as boxes.
 
     Each tensor is a node; each op is a node between its inputs and its output, with one edge
-    per input position (so `a + a` has two edges from `a`). Roots are never hidden in a box.
+    per input position (so `a + a` has two edges from `a`). A constant (the 2 in `x ** 2`) is a
+    value, not a thing: it is drawn beside each op that uses it, one node per use, as it is
+    written in a formula. Roots are never hidden in a box.
     """
     plan = Plan()
-    drawn_as = []
+    drawn_as = {}
     for index, tensor in enumerate(graph.tensors):
+        if graph.roles[index] == "constant":
+            continue
         placement = graph.placements[index]
-        tensor_key = plan.place(f"t{index}", Unit("tensor", index, placement), is_collapsed, graph.is_root[index])
-        drawn_as.append(tensor_key)
+        drawn_as[index] = plan.place(f"t{index}", Unit("tensor", index, placement), is_collapsed,
+                                     graph.is_root[index])
         if tensor.is_leaf:
             continue
         op_key = plan.place(f"op{index}", Unit("op", index, placement), is_collapsed)
-        for parent in tensor.parents:
+        for position, parent in enumerate(tensor.parents):
             parent_index = graph.index_of(parent)
-            parent_key = drawn_as[parent_index]
+            if graph.roles[parent_index] == "constant":
+                parent_key = plan.place(f"c{index}_{position}", Unit("tensor", parent_index, placement), is_collapsed)
+            else:
+                parent_key = drawn_as[parent_index]
             shape = str(parent.shape) if plan.units[parent_key].kind == "module" else None
             plan.connect(parent_key, op_key, shape)
-        plan.connect(op_key, tensor_key)
+        plan.connect(op_key, drawn_as[index])
     return plan
 
 

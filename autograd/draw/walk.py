@@ -3,7 +3,8 @@
 from ..engine import postorder
 
 # Leaves that belong to the module call that uses them (drawn inside its cluster); inputs stay outside.
-HOUSED_ROLES = frozenset({"parameter", "buffer", "constant"})
+# (A constant is drawn beside each op that uses it: see `plan.make_plan`.)
+HOUSED_ROLES = frozenset({"parameter", "buffer"})
 
 
 def is_constant(tensor):
@@ -38,8 +39,8 @@ class TensorGraph:
     """The tensors reachable from the roots, with their roles and placements among module calls.
 
     A placement is a tuple of `scope`s, outermost first: an op's tensor sits in the scope
-    its op ran in; a parameter, buffer or constant sits in the innermost call shared by the ops
-    that use it; an input sits outside every module.
+    its op ran in; a parameter or buffer sits in the innermost call shared by the ops that use
+    it; an input (and a constant, which is drawn beside each op that uses it) sits outside every module.
     """
 
     def __init__(self, roots):
