@@ -27,22 +27,23 @@ def first_and_second_moments(grad, state, beta1, beta2, work):
 
 def adam(param, grad, state, work, *, lr, beta1, beta2, eps, amsgrad):
     """One Adam step: updates `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq` for AMSGrad)
-    in `state` and returns `(new param, state)`, the new param in the scratch array `work`."""
+    in `state` and returns `(new param, state)`, the new param written over `param`."""
     state["step"] = step = state["step"] + 1
     exp_avg, second = first_and_second_moments(grad, state, beta1, beta2, work)
     if amsgrad:
         second = np.maximum(state["max_exp_avg_sq"], second, out=state["max_exp_avg_sq"])
+    # m / (sqrt(v) / c + eps) = c m / (sqrt(v) + c eps) with c = sqrt(1 - beta2^t): one pass fewer
+    correction2 = (1 - beta2**step) ** 0.5
     denom = np.sqrt(second, out=work)
-    denom /= (1 - beta2**step) ** 0.5
-    denom += eps
+    denom += eps * correction2
     update = np.divide(exp_avg, denom, out=work)
-    update *= lr / (1 - beta1**step)
-    return np.subtract(param, update, out=work), state
+    update *= lr * correction2 / (1 - beta1**step)
+    return np.subtract(param, update, out=param), state
 
 
 def adamax(param, grad, state, work, *, lr, beta1, beta2, eps):
     """One Adamax step: updates `step`, `exp_avg`, `exp_inf` in `state` and returns `(new param, state)`,
-    the new param in the scratch array `work`."""
+    the new param written over `param`."""
     state["step"] = step = state["step"] + 1
     exp_avg, exp_inf = first_moment(grad, state["exp_avg"], beta1, work), state["exp_inf"]
     np.abs(grad, out=work)
@@ -51,7 +52,7 @@ def adamax(param, grad, state, work, *, lr, beta1, beta2, eps):
     np.maximum(exp_inf, work, out=exp_inf)
     update = np.divide(exp_avg, exp_inf, out=work)
     update *= lr / (1 - beta1**step)
-    return np.subtract(param, update, out=work), state
+    return np.subtract(param, update, out=param), state
 
 
 def nadam_momentum(beta1, momentum_decay, step):
@@ -61,7 +62,7 @@ def nadam_momentum(beta1, momentum_decay, step):
 
 def nadam(param, grad, state, work, *, lr, beta1, beta2, eps, momentum_decay):
     """One NAdam step: updates `step`, `mu_product` and the moments in `state`; returns `(new param, state)`,
-    the new param in the scratch array `work`."""
+    the new param written over `param`."""
     state["step"] = step = state["step"] + 1
     mu = nadam_momentum(beta1, momentum_decay, step)
     mu_next = nadam_momentum(beta1, momentum_decay, step + 1)
@@ -72,7 +73,7 @@ def nadam(param, grad, state, work, *, lr, beta1, beta2, eps, momentum_decay):
     denom += eps
     gradient_term = np.divide(grad, denom, out=work)
     gradient_term *= -lr * (1.0 - mu) / (1.0 - mu_product)
-    new_param = np.add(param, gradient_term, out=work)
+    new_param = np.add(param, gradient_term, out=param)
     momentum_term = np.divide(exp_avg, denom, out=denom)
     momentum_term *= -lr * mu_next / (1.0 - mu_product * mu_next)
     new_param += momentum_term
@@ -81,7 +82,7 @@ def nadam(param, grad, state, work, *, lr, beta1, beta2, eps, momentum_decay):
 
 def radam(param, grad, state, work, *, lr, beta1, beta2, eps):
     """One RAdam step: updates `step`, `exp_avg`, `exp_avg_sq` in `state` and returns `(new param, state)`,
-    the new param in the scratch array `work`."""
+    the new param written over `param`."""
     state["step"] = step = state["step"] + 1
     exp_avg, exp_avg_sq = first_and_second_moments(grad, state, beta1, beta2, work)
     bias_correction2 = 1 - beta2**step
@@ -96,7 +97,7 @@ def radam(param, grad, state, work, *, lr, beta1, beta2, eps):
         np.divide(bias_correction2**0.5, adaptive_lr, out=adaptive_lr)
         update *= adaptive_lr
         update *= rectification
-    return np.subtract(param, update, out=work), state
+    return np.subtract(param, update, out=param), state
 
 
 _CHECKS = {

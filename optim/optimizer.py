@@ -3,9 +3,10 @@
 Shaped like `torch.optim.Optimizer`. A rule subclasses it and supplies two small methods:
 `_init_state(param, group)` (optax's `init`: the state of one parameter before its first
 step) and `_update(param, grad, state, group)` (optax's `update`: returns the parameter's
-new value and new state without touching the parameter; the state's arrays belong to the
-optimizer, and the Adam family and SGD update them in place to spare allocations). The
-base class does the rest, and writes every parameter through one helper, `_write`.
+new value and new state; the state's arrays belong to the optimizer, and the Adam family
+and SGD update them in place to spare allocations, the Adam family its `param` array too,
+as its last act). The base class does the rest, and writes every parameter through one
+helper, `_write`.
 
 A rule whose `_update` is elementwise sets `elementwise = True`: the base class then steps the
 small parameters of a group together, one `_update` on their concatenation (`optim.packing`).
@@ -42,8 +43,8 @@ def regularized(param, grad, group, decoupled=False):
     weight_decay = group["weight_decay"]
     if weight_decay == 0:
         return param, grad
-    if decoupled:
-        return param * (1 - group["lr"] * weight_decay), grad
+    if decoupled:  # a new array, also for a 0-d param (a rule may write over it)
+        return np.multiply(param, 1 - group["lr"] * weight_decay, out=np.empty_like(param)), grad
     return param, grad + weight_decay * param
 
 
@@ -233,7 +234,12 @@ class Optimizer:
         raise NotImplementedError
 
     def _update(self, param, grad, state, group):
-        """`(new value of param, new state)` after one step; may update `state` in place, never `param` or `grad`."""
+        """`(new value of param, new state)` after one step; may update `state` in place, never `grad`.
+
+        `param` is the parameter's array (or the flat scratch of a pack): a rule may write the new value
+        over it as its last act and return it, which spares `_write` a copy (NumPy skips assigning an
+        array to itself).
+        """
         raise NotImplementedError
 
     # -- state dicts ----------------------------------------------------------------

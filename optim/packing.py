@@ -14,8 +14,8 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
 - a step gathers params and grads into flat scratch arrays (one `np.concatenate` each), calls
   `_update` once on them with the flat state, keeps the new state in the buffers, and writes
   each parameter back through `Optimizer._write`, from its piece of the flat array `_update`
-  returned (views, made again only when `_update` returns another array: the Adam family returns
-  its scratch array every step, most other rules a new array).
+  returned (views, made again only when `_update` returns another array: the Adam family writes over
+  the flat parameter and returns it every step, most other rules return a new array).
 
 A pack is used only while it is intact: every member has a grad in this step, still holds the
 data array it had when packed (`model.float()` gives it a new one), and its state is still the
@@ -133,8 +133,8 @@ class Pack:
     def _pieces_of(self, new_values):
         """The members' pieces of `new_values` (flat, as `_update` returned them), as `_views`.
 
-        Kept for the next step, in which a rule that returns its scratch array (`Optimizer._work_like`,
-        as the Adam family does) returns the same array again.
+        Kept for the next step, in which a rule that writes over the flat parameter and returns it (as the
+        Adam family does) returns the same array again.
         """
         if new_values is not self._new_values:
             self._new_values, self._new_value_views = new_values, self._views(new_values)

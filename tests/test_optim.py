@@ -132,6 +132,22 @@ def test_updates_in_place_keep_views_and_dtype_and_bump_the_version():
     assert w.version == version + 1
 
 
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "NAdam", "RAdam"])
+@pytest.mark.parametrize("size", [3, optim.packing.SMALL_PARAM_BYTES // 8 + 1], ids=["packed", "alone"])
+def test_adam_family_writes_over_the_parameter_array_once(name, size):
+    """The rules that write their result over the parameter's array keep its views and bump its version once."""
+    rng = np.random.default_rng(1)
+    w, other = (Tensor(rng.normal(size=size), requires_grad=True) for _ in range(2))
+    data, view, before = w.data, w.data[1:], w.data.copy()
+    optimizer = getattr(optim, name)([w, other], lr=0.1)
+    version = w.version
+    w.grad, other.grad = rng.normal(size=size), rng.normal(size=size)
+    optimizer.step()
+    assert w.data is data and w.version == version + 1
+    assert np.all(w.data != before)
+    np.testing.assert_array_equal(view, w.data[1:])
+
+
 def test_closure_is_called_with_grad_enabled_and_its_loss_returned():
     w = tensor([2.0], requires_grad=True)
     optimizer = optim.SGD([w], lr=0.25)
