@@ -4,6 +4,7 @@ A primitive called with plain arrays just computes (this is how VJPs run in an o
 backward); called with at least one Tensor it returns a Tensor that remembers the op,
 its inputs and its parameters (this is how VJPs build a graph under create_graph=True).
 """
+import functools
 import math
 
 import numpy as np
@@ -104,17 +105,10 @@ def as_tensors(args):
     else:  # the common case: nothing to convert
         return tuple(args)
     arrays = [a.data for a in args if isinstance(a, Tensor)]
-    return tuple([a if isinstance(a, Tensor) else _constant(a, arrays) for a in args])
+    return tuple([a if isinstance(a, Tensor) else _operand_tensor(a, arrays) for a in args])
 
 
-# The constants made from Python numbers, by (value, dtype, sign): one read-only 0-d Tensor serves every op
-# that uses the same number in the same dtype. A graph of n ops then holds about n objects fewer for
-# Python's garbage collector to scan in each full collection (what makes a long graph cost more per op).
-_CONSTANTS = {}
-_MAX_CONSTANTS = 4096  # a loop over ever new numbers (a decaying rate) starts the cache afresh here
-
-
-def _constant(value, arrays):
+def _operand_tensor(value, arrays):
     """A non-Tensor operand as a leaf Tensor; a Python number takes the tensors' float dtype if they share one."""
     if not isinstance(value, (int, float, bool)):
         return Tensor._make(numeric_array(value))
@@ -123,14 +117,23 @@ def _constant(value, arrays):
         if array.dtype is not dtype or dtype.kind != "f":
             dtype = np.result_type(value, *arrays)
             break
-    key = (value, dtype, math.copysign(1.0, value) if isinstance(value, float) else 0.0)  # 0.0 == -0.0
-    constant = _CONSTANTS.get(key)
-    if constant is None:
-        array = np.asarray(value, dtype=dtype)
-        array.flags.writeable = False  # shared by every graph that uses it
-        if len(_CONSTANTS) >= _MAX_CONSTANTS:
-            _CONSTANTS.clear()
-        constant = _CONSTANTS[key] = Tensor._make(array)
+    return _shared_constant(value, dtype, math.copysign(1.0, value) if isinstance(value, float) else 0.0)
+
+
+# A loop over ever new numbers (a decaying rate, say) evicts the least recently used constants.
+@functools.lru_cache(maxsize=4096)
+def _shared_constant(value, dtype, sign):
+    """The read-only 0-d Tensor of `value` in `dtype` that every op using that number shares (role "constant").
+
+    A graph of n ops then holds about n objects fewer for Python's garbage collector to scan in
+    each full collection (what makes a long graph cost more per op). `sign` keeps -0.0 apart from
+    0.0, which compare equal. The array cannot be written and the Tensor cannot require grad;
+    assigning its `.data` or `.name` would change every later op, so leave them be.
+    """
+    array = np.asarray(value, dtype=dtype)
+    array.flags.writeable = False
+    constant = Tensor._make(array)
+    constant.role = "constant"
     return constant
 
 

@@ -33,11 +33,11 @@ def adam(param, grad, state, work, *, lr, beta1, beta2, eps, amsgrad):
     if amsgrad:
         second = np.maximum(state["max_exp_avg_sq"], second, out=state["max_exp_avg_sq"])
     # m / (sqrt(v) / c + eps) = c m / (sqrt(v) + c eps) with c = sqrt(1 - beta2^t): one pass fewer
-    correction2 = (1 - beta2**step) ** 0.5
+    bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     denom = np.sqrt(second, out=work)
-    denom += eps * correction2
+    denom += eps * bias_correction2_sqrt
     update = np.divide(exp_avg, denom, out=work)
-    update *= lr * correction2 / (1 - beta1**step)
+    update *= lr * bias_correction2_sqrt / (1 - beta1**step)
     return np.subtract(param, update, out=param), state
 
 
@@ -133,7 +133,9 @@ class Adam(Optimizer):
     This is the paper's algorithm 1 and Goodfellow et al. alg. 8.7: eps is added outside the
     square root, to the bias-corrected sqrt(v). The paper's "more efficient" ordering
     (section 2) instead folds both corrections into the step size and adds eps to the
-    uncorrected sqrt(v_t), which makes eps effectively larger in the first steps.
+    uncorrected sqrt(v_t), which makes eps effectively larger in the first steps. (The code
+    multiplies numerator and denominator by sqrt(1 - beta2^t), adding eps * sqrt(1 - beta2^t) to
+    sqrt(v^_t): algorithm 1 exactly, in one pass fewer.)
     """
 
     hyperparameter_checks = {**_CHECKS, "amsgrad": _checks.flag, "decoupled_weight_decay": _checks.flag}

@@ -4,9 +4,8 @@ Shaped like `torch.optim.Optimizer`. A rule subclasses it and supplies two small
 `_init_state(param, group)` (optax's `init`: the state of one parameter before its first
 step) and `_update(param, grad, state, group)` (optax's `update`: returns the parameter's
 new value and new state; the state's arrays belong to the optimizer, and the Adam family
-and SGD update them in place to spare allocations, the Adam family its `param` array too,
-as its last act). The base class does the rest, and writes every parameter through one
-helper, `_write`.
+and SGD update them in place to spare allocations, the Adam family its `param` array too).
+The base class does the rest, and finishes every parameter's step in one helper, `_write`.
 
 A rule whose `_update` is elementwise sets `elementwise = True`: the base class then steps the
 small parameters of a group together, one `_update` on their concatenation (`optim.packing`).
@@ -37,14 +36,16 @@ def regularized(param, grad, group, decoupled=False):
 
     L2 weight decay (PyTorch's default) adds `weight_decay * param` to the gradient;
     decoupled weight decay (AdamW, Loshchilov & Hutter) shrinks the parameter instead,
-    `param * (1 - lr * weight_decay)`, before the rule's own step.
+    `param * (1 - lr * weight_decay)`, before the rule's own step, in place (only the rules that
+    write over `param` ask for it, see `Optimizer._update`).
     """
     grad = directed(grad, group["maximize"])
     weight_decay = group["weight_decay"]
     if weight_decay == 0:
         return param, grad
-    if decoupled:  # a new array, also for a 0-d param (a rule may write over it)
-        return np.multiply(param, 1 - group["lr"] * weight_decay, out=np.empty_like(param)), grad
+    if decoupled:
+        param *= 1 - group["lr"] * weight_decay
+        return param, grad
     return param, grad + weight_decay * param
 
 
@@ -207,10 +208,11 @@ class Optimizer:
             self._write(param, value)
 
     def _write(self, param, value):
-        """The one place where an optimizer changes a parameter: in place, same dtype, version bumped.
+        """Finish a parameter's step: its array takes `value` in place, same dtype, and its version is bumped.
 
         A value of another type or dtype is cast as `np.copyto` does ("same_kind"); an array of the
-        parameter's dtype is assigned, the same copy without `np.copyto`'s dispatch.
+        parameter's dtype is assigned, the same copy without `np.copyto`'s dispatch, and no copy at all
+        when it is the parameter's array itself (a rule that wrote over it).
         """
         data = param.data
         if isinstance(value, np.ndarray) and value.dtype == data.dtype:
@@ -237,8 +239,8 @@ class Optimizer:
         """`(new value of param, new state)` after one step; may update `state` in place, never `grad`.
 
         `param` is the parameter's array (or the flat scratch of a pack): a rule may write the new value
-        over it as its last act and return it, which spares `_write` a copy (NumPy skips assigning an
-        array to itself).
+        over it and return it, which spares `_write` a copy (NumPy skips assigning an array to itself);
+        a caller must not read `param` afterwards for its old value.
         """
         raise NotImplementedError
 

@@ -134,15 +134,26 @@ def test_updates_in_place_keep_views_and_dtype_and_bump_the_version():
 
 @pytest.mark.parametrize("name", ["Adam", "AdamW", "Adamax", "NAdam", "RAdam"])
 @pytest.mark.parametrize("size", [3, optim.packing.SMALL_PARAM_BYTES // 8 + 1], ids=["packed", "alone"])
-def test_adam_family_writes_over_the_parameter_array_once(name, size):
-    """The rules that write their result over the parameter's array keep its views and bump its version once."""
+def test_adam_family_writes_over_the_parameter_array(name, size, monkeypatch):
+    """The rule returns the very array it was given as `param` (the parameter's, or a pack's flat scratch),
+    holding the new value; the parameter keeps its array and views and its version moves once."""
     rng = np.random.default_rng(1)
     w, other = (Tensor(rng.normal(size=size), requires_grad=True) for _ in range(2))
     data, view, before = w.data, w.data[1:], w.data.copy()
-    optimizer = getattr(optim, name)([w, other], lr=0.1)
+    optimizer = getattr(optim, name)([w, other], lr=0.1, weight_decay=0.1)
+    returned_given = []
+    update = optimizer._update
+
+    def recording_update(param, grad, state, group):
+        value, state = update(param, grad, state, group)
+        returned_given.append(value is param)
+        return value, state
+
+    monkeypatch.setattr(optimizer, "_update", recording_update)
     version = w.version
     w.grad, other.grad = rng.normal(size=size), rng.normal(size=size)
     optimizer.step()
+    assert returned_given and all(returned_given)
     assert w.data is data and w.version == version + 1
     assert np.all(w.data != before)
     np.testing.assert_array_equal(view, w.data[1:])

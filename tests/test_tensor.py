@@ -50,12 +50,21 @@ def test_a_shared_constant_cannot_be_changed_in_place():
 
 
 def test_the_constant_cache_stays_bounded():
-    from autograd.primitive import _CONSTANTS, _MAX_CONSTANTS
+    from autograd.primitive import _shared_constant
 
     x = tensor([1.0])
-    for step in range(_MAX_CONSTANTS + 10):
+    for step in range(_shared_constant.cache_info().maxsize + 10):
         assert (x * (1.0 + step)).item() == 1.0 + step
-    assert 0 < len(_CONSTANTS) <= _MAX_CONSTANTS
+    assert 0 < _shared_constant.cache_info().currsize <= _shared_constant.cache_info().maxsize
+
+
+def test_a_shared_constant_refuses_to_require_grad():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    three = (x * 3.0).parents[1]
+    with pytest.raises(RuntimeError, match="constant 3.0 that every op using that number shares"):
+        three.requires_grad_()
+    assert not three.requires_grad and not (tensor([1.0]) * 3.0).requires_grad
+    three.requires_grad = False  # turning it off is no change
 
 
 def test_integer_tensor_cannot_require_grad():

@@ -7,21 +7,13 @@ from ..engine import postorder
 HOUSED_ROLES = frozenset({"parameter", "buffer"})
 
 
-def is_constant(tensor):
-    """A 0-d leaf made from a Python number: no grad, no name, no module role (the 2 in `x ** 2`)."""
-    return (tensor.is_leaf and tensor.role is None and tensor.name is None
-            and not tensor.requires_grad and tensor.ndim == 0)
-
-
 def role_of(tensor, is_output):
-    """One of input, parameter, buffer, constant, intermediate, output."""
+    """One of input, parameter, buffer, constant (a shared Python number), intermediate, output."""
     if is_output:
         return "output"
-    if tensor.role in ("parameter", "buffer"):
+    if tensor.role is not None:
         return tensor.role
-    if not tensor.is_leaf:
-        return "intermediate"
-    return "constant" if is_constant(tensor) else "input"
+    return "intermediate" if not tensor.is_leaf else "input"
 
 
 def common_prefix(scopes):
@@ -40,7 +32,8 @@ class TensorGraph:
 
     A placement is a tuple of `scope`s, outermost first: an op's tensor sits in the scope
     its op ran in; a parameter or buffer sits in the innermost call shared by the ops that use
-    it; an input (and a constant, which is drawn beside each op that uses it) sits outside every module.
+    it; an input sits outside every module; a constant has no placement of its own (`plan.make_plan`
+    draws it beside each op that uses it, in that op's scope).
     """
 
     def __init__(self, roots):
