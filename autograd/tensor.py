@@ -47,7 +47,7 @@ class Tensor:
         self.grad = None
         self._requires_grad = requires_grad
         self.name = name
-        self.role = None  # "parameter" or "buffer" when a module owns it, "constant" for a shared number; drawing colours by it
+        self.role = None  # "parameter"/"buffer" when a module owns it, "constant" for a shared number (drawing)
         self._op = None
         self._parents = ()
         self._params = _EMPTY
@@ -77,8 +77,8 @@ class Tensor:
         if self._op is not None and not value:
             raise RuntimeError(f"requires_grad: cannot turn it off on a non-leaf tensor made by {self.op}; use detach()")
         if value and self.role == "constant":
-            raise RuntimeError(f"requires_grad: this is the constant {self.data.item()!r} that every op using that number "
-                               "shares; make a tensor of your own, e.g. tensor(value, requires_grad=True)")
+            raise RuntimeError(f"requires_grad: this is the constant {self.data.item()!r} that every op using "
+                               "that number shares; make a tensor of your own, e.g. tensor(value, requires_grad=True)")
         _check_numeric(self.data, value, "requires_grad")
         self._requires_grad = bool(value)
 
