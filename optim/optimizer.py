@@ -8,7 +8,8 @@ and SGD update them in place to spare allocations, the Adam family its `param` a
 The base class does the rest, and finishes every parameter's step in one helper, `_write`.
 
 A rule whose `_update` is elementwise sets `elementwise = True`: the base class then steps the
-small parameters of a group together, one `_update` on their concatenation (`optim.packing`).
+small parameters of a group together, one `_update` on their concatenation (`optim.packing`),
+and a large array in pieces that stay in the cache (`optim.pieces`).
 """
 import copy
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
 
-from . import _checks, packing
+from . import _checks, packing, pieces
 
 
 def lerp(start, end, weight):
@@ -204,22 +205,21 @@ class Optimizer:
             state = self.state.get(param)
             if state is None:
                 state = self._init_state(param.data, group)
-            value, self.state[param] = self._update(param.data, param.grad, state, group)
+            value, self.state[param] = self._update_arrays(param.data, param.grad, state, group)
             self._write(param, value)
 
     def _write(self, param, value):
-        """Finish a parameter's step: its array takes `value` in place, same dtype, and its version is bumped.
-
-        A value of another type or dtype is cast as `np.copyto` does ("same_kind"); an array of the
-        parameter's dtype is assigned, the same copy without `np.copyto`'s dispatch, and no copy at all
-        when it is the parameter's array itself (a rule that wrote over it).
-        """
-        data = param.data
-        if isinstance(value, np.ndarray) and value.dtype == data.dtype:
-            data[...] = value
-        else:
-            np.copyto(data, value, casting="same_kind")
+        """Finish a parameter's step: its array takes `value` in place (`pieces.assign`: no copy when `value` is
+        that array) and its version is bumped."""
+        pieces.assign(param.data, value)
         param.mark_modified(self._step_label)
+
+    def _update_arrays(self, param, grad, state, group):
+        """`_update` on a parameter's (or a pack's) arrays; an elementwise rule steps a large one in cache-sized
+        pieces (`optim.pieces`)."""
+        if self.elementwise:
+            return pieces.update(self, param, grad, state, group)
+        return self._update(param, grad, state, group)
 
     def _work_like(self, array):
         """A scratch array of `array`'s shape and dtype, kept between steps so that no step allocates it again.

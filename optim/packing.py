@@ -12,7 +12,8 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
 - scalar entries (`step`, NAdam's `mu_product`, ASGD's `eta` and `mu`) must be equal across
   the members, and after each step the same new value goes into every member's state;
 - a step gathers params and grads into flat scratch arrays (one `np.concatenate` each), calls
-  `_update` once on them with the flat state, keeps the new state in the buffers, and writes
+  `_update` once on them with the flat state (in cache-sized pieces if the pack is large,
+  `optim.pieces`), keeps the new state in the buffers, and writes
   each parameter back through `Optimizer._write`, from its piece of the flat array `_update`
   returned (views, made again only when `_update` returns another array: the Adam family writes over
   the flat parameter and returns it every step, most other rules return a new array).
@@ -122,10 +123,10 @@ class Pack:
         )
 
     def step(self, optimizer, group):
-        """One step of every member: gather, one `optimizer._update`, keep the state, write each parameter."""
+        """One step of every member: gather, one `optimizer._update_arrays`, keep the state, write each parameter."""
         np.concatenate([param.data for param in self.params], axis=None, out=self._flat_param)
         np.concatenate([param.grad for param in self.params], axis=None, out=self._flat_grad)
-        value, new_state = optimizer._update(self._flat_param, self._flat_grad, self._flat_state, group)
+        value, new_state = optimizer._update_arrays(self._flat_param, self._flat_grad, self._flat_state, group)
         self._keep(new_state)
         for param, view in zip(self.params, self._pieces_of(value)):
             optimizer._write(param, view)

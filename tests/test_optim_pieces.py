@@ -1,0 +1,79 @@
+"""Large parameters stepped in pieces (`optim.pieces`): the same numbers and state as one whole update.
+
+Every comparison runs the same training twice, once as the optimizer does it (large arrays in
+pieces) and once with pieces turned off (`PIECE_BYTES` larger than any parameter), and asks
+for bitwise equality.
+"""
+import numpy as np
+import pytest
+
+import optim
+from autograd import Tensor
+from optim import pieces
+from test_optim_packed import IDS, RULES, STEPS, assert_same_state_dicts, assert_same_values, set_grads, train
+
+PIECE_ELEMENTS = pieces.PIECE_BYTES // 8  # float64 elements of one piece of a 1-D array
+
+
+def make_params():
+    """Large parameters of several layouts among small ones, in two groups (the first five, the last three).
+
+    `set_grads` gives params 1 to 4 no grad on some steps, so the large params 1 and 2 fall behind the
+    others and each other.
+    """
+    rng = np.random.default_rng(1)
+    arrays = [
+        rng.normal(size=(3, 4)),
+        rng.normal(size=(70, 300)),                             # float64 rows of 2,400 bytes: pieces of 54 rows
+        np.asfortranarray(rng.normal(size=(90, 200))),          # column-major: its rows are strided views
+        rng.normal(size=(300, 130)).astype(np.float32),
+        rng.normal(size=(5,)),
+        rng.normal(size=(PIECE_ELEMENTS * 2 + 3,)),           # 1-D: two whole pieces and three elements
+        rng.normal(size=(2, 80_000)),                            # a row larger than a piece: one row per piece
+        rng.normal(size=(2, 2)).astype(np.float32),
+    ]
+    return [Tensor(array, requires_grad=True) for array in arrays]
+
+
+def run(name, options):
+    params = make_params()
+    optimizer = getattr(optim, name)([{"params": params[:5]}, {"params": params[5:], "lr": 0.03}], **options)
+    return train(optimizer, params, STEPS), optimizer.state_dict()
+
+
+@pytest.mark.parametrize("name, options", RULES, ids=IDS)
+def test_steps_in_pieces_match_one_whole_update_bitwise(name, options, monkeypatch):
+    values, state = run(name, options)
+    monkeypatch.setattr(pieces, "PIECE_BYTES", 2**40)
+    whole_values, whole_state = run(name, options)
+    assert_same_values(values, whole_values)
+    assert_same_state_dicts(state, whole_state)
+
+
+def test_a_large_parameter_is_updated_in_pieces_of_rows(monkeypatch):
+    param = Tensor(np.random.default_rng(2).normal(size=(70, 300)), requires_grad=True)
+    optimizer = optim.Adam([param], lr=0.01)
+    shapes = []
+    original = optimizer._update
+
+    def recording_update(param, grad, state, group):
+        shapes.append((param.shape, grad.shape, state["exp_avg"].shape, state["exp_avg_sq"].shape))
+        return original(param, grad, state, group)
+
+    monkeypatch.setattr(optimizer, "_update", recording_update)
+    set_grads([param], 0)
+    optimizer.step()
+    # 2**17 bytes over rows of 300 float64 (2,400 bytes) is 54 rows; 70 rows are 54 and 16
+    assert shapes == [((54, 300),) * 4, ((16, 300),) * 4]
+    assert optimizer.state[param]["step"] == 1
+
+
+def test_momentum_buffer_made_at_the_first_step_is_one_whole_array():
+    param = Tensor(np.random.default_rng(3).normal(size=(70, 300)), requires_grad=True)
+    optimizer = optim.SGD([param], lr=0.1, momentum=0.9)
+    set_grads([param], 0)
+    grad = param.grad.copy()
+    optimizer.step()
+    buffer = optimizer.state[param]["momentum_buffer"]
+    assert buffer.shape == (70, 300) and buffer.base is None
+    np.testing.assert_array_equal(buffer, grad)  # PyTorch's first momentum buffer is the gradient itself
