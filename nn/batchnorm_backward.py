@@ -34,21 +34,23 @@ def _inputs(grad_out, x, weight):
     return grad_out, x, gamma_array(weight, x)
 
 
-def compact_backward(grad_out, xhat, std, gamma):
-    """The compact formula given the forward's xhat and sigma: returns (grad_x, grad_weight, grad_bias).
+def compact_backward(grad_out, centered, std, gamma):
+    """The compact formula given the forward's centered input x - mu and sigma: returns (grad_x, grad_weight, grad_bias).
 
         dx = gamma / (m sigma) * (m dy - sum(dy) - xhat * sum(dy xhat))
         dgamma = sum(dy xhat),  dbeta = sum(dy)
 
-    dx is computed as gamma / sigma * (dy - (sum(dy) + xhat sum(dy xhat)) / m) in one
-    full-size buffer, which first holds dy xhat for its sum. The two sums are new (C,)
-    arrays (not views), so they can become the parameters' `.grad` without a copy.
+    with xhat = (x - mu) / sigma, which is not formed: its 1/sigma joins the per-channel factors
+    (sum(dy xhat) = sum(dy (x - mu)) / sigma). dx is computed as
+    gamma / sigma * (dy - sum(dy) / m - (x - mu) sum(dy xhat) / (m sigma)) in one full-size buffer,
+    which first holds dy (x - mu) for its sum. The two sums are new (C,) arrays (not views), so they
+    can become the parameters' `.grad` without a copy.
     """
     m = values_per_channel(grad_out)
     sum_dy = channel_sums(grad_out)
-    grad_x = np.multiply(grad_out, xhat)
-    sum_dy_xhat = channel_sums(grad_x)
-    np.multiply(xhat, per_channel(sum_dy_xhat / m, grad_out), out=grad_x)
+    grad_x = np.multiply(grad_out, centered)
+    sum_dy_xhat = channel_sums(grad_x) / std.reshape(-1)
+    np.multiply(centered, per_channel(sum_dy_xhat / m, grad_out) / std, out=grad_x)
     grad_x += per_channel(sum_dy / m, grad_out)
     np.subtract(grad_out, grad_x, out=grad_x)
     grad_x *= gamma / std
@@ -66,7 +68,7 @@ def batch_norm_backward(grad_out, x, weight, eps=1e-5):
     """
     grad_out, x, gamma = _inputs(grad_out, x, weight)
     steps = normalize_batch(x, eps)
-    return compact_backward(grad_out, steps.xhat, steps.std, gamma)
+    return compact_backward(grad_out, steps.centered, steps.std, gamma)
 
 
 def batch_norm_backward_staged(grad_out, x, weight, eps=1e-5):

@@ -8,22 +8,22 @@ from .batchnorm_steps import channel_means, gamma_array, per_channel
 
 
 def fused_forward(x, gamma, bias, eps):
-    """Algorithm 1 on arrays in a few passes: returns (y, xhat, std, mean, var).
+    """Algorithm 1 on arrays in a few passes: returns (y, centered, std, mean, var).
 
-    The steps of `normalize_batch` then `scale_and_shift` (equal up to rounding: the means here
-    are `channel_means`, BLAS products), but only y and xhat are new full-size arrays: the squares
-    of the centered input are formed in y's buffer, and xhat is the centered input divided in place.
+    The steps of `normalize_batch` then `scale_and_shift`, equal up to rounding: the means here are
+    `channel_means` (BLAS products), and xhat is never formed, since y = gamma xhat + beta =
+    (x - mu_B) (gamma / sigma) + beta scales the centered input once by a per-channel factor. Only y
+    and the centered input are new full-size arrays: the squares are formed in y's buffer.
     """
     mean = per_channel(channel_means(x), x)            # mu_B = 1/m sum x_i
-    xhat = np.subtract(x, mean)                        # x_i - mu_B (normalised in place below)
-    out = np.multiply(xhat, xhat)                      # (x_i - mu_B)^2, in the output's buffer
+    centered = np.subtract(x, mean)                    # x_i - mu_B
+    out = np.multiply(centered, centered)              # (x_i - mu_B)^2, in the output's buffer
     var = per_channel(channel_means(out), x)           # sigma_B^2 = 1/m sum (x_i - mu_B)^2
-    std = np.sqrt(var + eps)                           # sqrt(sigma_B^2 + eps)
-    xhat /= std                                        # xhat_i = (x_i - mu_B) / sqrt(sigma_B^2 + eps)
-    np.multiply(xhat, gamma, out=out)                  # y_i = gamma xhat_i ...
+    std = np.sqrt(var + eps)                           # sigma = sqrt(sigma_B^2 + eps)
+    np.multiply(centered, gamma / std, out=out)        # y_i = gamma xhat_i = gamma / sigma (x_i - mu_B) ...
     if bias is not None:
         out += per_channel(bias, x)                    # ... + beta
-    return out, xhat, std, mean, var
+    return out, centered, std, mean, var
 
 
 class FusedBatchNorm(Function):
@@ -38,14 +38,14 @@ class FusedBatchNorm(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, eps, stats=None):
         gamma = gamma_array(weight, x)
-        out, xhat, std, mean, var = fused_forward(x, gamma, bias, eps)
-        ctx.save_for_backward(xhat, std, gamma)
+        out, centered, std, mean, var = fused_forward(x, gamma, bias, eps)
+        ctx.save_for_backward(centered, std, gamma)
         if stats is not None:
             stats.update(mean=mean, var=var)
         return out
 
     @staticmethod
     def backward(ctx, grad_out):
-        xhat, std, gamma = ctx.saved
-        grad_x, grad_weight, grad_bias = compact_backward(grad_out, xhat, std, gamma)
+        centered, std, gamma = ctx.saved
+        grad_x, grad_weight, grad_bias = compact_backward(grad_out, centered, std, gamma)
         return grad_x, grad_weight, grad_bias, None
