@@ -5,8 +5,8 @@ _TINY = ("At this size the step is interpreter work, not arithmetic: about 3.13 
          "and means over the batch BLAS products and Adam's write-back lost a copy), against about 2.6 million "
          "for the hand-written NumPy step. Sampled with perf, half of the step's time is in the Python "
          "interpreter, 29 % in NumPy and 10 % in OpenBLAS. Split by phase (float64, one process, on the Intel "
-         "host of the run above), this engine's forward takes about 108 µs, the loss 28 µs, the backward 118 µs "
-         "and Adam's packed step 70 µs, against PyTorch's 120, 17, 162 and 245 µs: the engine wins everywhere "
+         "host of the run above), this engine's forward takes about 102 µs, the loss 27 µs, the backward 115 µs "
+         "and Adam's packed step 68 µs, against PyTorch's 117, 17, 158 and 237 µs: the engine wins everywhere "
          "but in the loss, yet not by the factor of two the target asks for. It already makes one node per "
          "Linear layer, per fused BatchNorm and for the softmax cross-entropy, and adopts fresh gradients "
          "without copying; what is left is some 130 NumPy calls in the forward and backward (about 10,000 "
@@ -22,20 +22,26 @@ _BIG = ("The step is GEMMs plus elementwise memory traffic that NumPy can neithe
         "196 µs; 128x256 times 256x256: 45 µs against 67 µs), while at the large step's shapes the two are "
         "within 8 %; on the AMD host of earlier runs (AVX2, a third of the GEMM rate) this engine met the "
         "medium target at 0.72x (float32) and 0.83x (float64). The elementwise traffic: optim.Adam makes 12 "
-        "single-threaded passes over every large parameter per step (14 before it wrote over the parameter and "
-        "folded the bias correction into eps; PyTorch's lerp_, addcmul_ and addcdiv_ make about 7, on both "
-        "cores), and BatchNorm's fused forward and backward about 11 passes each where PyTorch makes 2-3. "
-        "Split by phase (float32 medium, Intel host), this engine's forward, backward and Adam step take "
-        "about 570, 590 and 570 µs against PyTorch's 416, 478 and 500 µs. On a shared machine the medians of "
-        "both engines move by 10-20 % between runs.")
+        "single-threaded passes over every parameter per step (PyTorch's lerp_, addcmul_ and addcdiv_ make "
+        "about 7, on both cores), now over one 128 KiB slice of each array at a time so that they run in the "
+        "cache (optim.pieces: Adam in the large float64 step 11.9 -> 9.2 ms, in the medium one 1.40 -> 1.23 ms, "
+        "which now beats PyTorch's 1.31 ms); BatchNorm's fused forward and backward make 6 and 7 passes where "
+        "PyTorch makes 2-3, and a NumPy pass that broadcasts a per-channel vector costs up to twice a plain one. "
+        "Split by phase (medium, Intel host), this engine's forward, backward and Adam step take about 550, "
+        "585 and 555 µs in float32 (PyTorch: 419, 484 and 509 µs) and 890, 1025 and 1180 µs in float64 "
+        "(PyTorch: 724, 823 and 1314 µs). Timed alone, the same eight GEMMs of the medium step take about "
+        "200 µs (float32) and 275 µs (float64) longer in NumPy than in PyTorch, against a whole-step gap of "
+        "about 260 and 190 µs: with PyTorch's GEMMs this engine's step would be about 1.04x (float32) and "
+        "0.97x (float64) PyTorch's. On a shared machine the medians of both engines move by 10-20 % between "
+        "runs.")
 
 REASONS = {
     "mlp-tiny-float32": _TINY, "mlp-tiny-float64": _TINY,
     "mlp-medium-float32": _BIG, "mlp-medium-float64": _BIG,
     "mlp-large-float32": _BIG, "mlp-large-float64": _BIG,
-    "bn": ("The fused forward and the compact backward make about 14 passes over the (N, C) data, 7 of them "
-           "broadcasting a per-channel vector (about twice as slow as a plain elementwise pass in NumPy), and "
-           "allocate three full-size arrays (the output, xhat and dx)."),
+    "bn": ("The fused forward and the compact backward make 13 passes over the (N, C) data, 6 of them "
+           "broadcasting a per-channel vector (up to twice as slow as a plain elementwise pass in NumPy), and "
+           "allocate three full-size arrays (the output, the centered input and dx)."),
     "chain": ("Python's cyclic garbage collector scans every live node in each full collection while the graph "
               "grows: each op leaves two tracked objects, its result and the tuple of its inputs (a Python number "
               "operand is one shared constant), at about 400 ns each per full collection. Timed with gc callbacks "
