@@ -35,7 +35,7 @@ def _inputs(grad_out, x, weight):
 
 
 def compact_backward(grad_out, centered, std, gamma):
-    """The compact formula given the forward's centered input x - mu and sigma: returns (grad_x, grad_weight, grad_bias).
+    """The compact formula from the forward's centered input x - mu and sigma: (grad_x, grad_weight, grad_bias).
 
         dx = gamma / (m sigma) * (m dy - sum(dy) - xhat * sum(dy xhat))
         dgamma = sum(dy xhat),  dbeta = sum(dy)

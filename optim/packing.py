@@ -12,7 +12,7 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
 - scalar entries (`step`, NAdam's `mu_product`, ASGD's `eta` and `mu`) must be equal across
   the members, and after each step the same new value goes into every member's state;
 - a step gathers params and grads into flat scratch arrays (one `np.concatenate` each), calls
-  `_update` once on them with the flat state (in cache-sized pieces if the pack is large,
+  `_update` on them with the flat state (once, or once per cache-sized piece if the pack is large:
   `optim.pieces`), keeps the new state in the buffers, and writes
   each parameter back through `Optimizer._write`, from its piece of the flat array `_update`
   returned (views, made again only when `_update` returns another array: the Adam family writes over
