@@ -38,6 +38,16 @@ def column_means(matrix):
     return _filled(matrix.shape[0], 1 / matrix.shape[0], matrix.dtype) @ matrix
 
 
+def row_sums(matrix):
+    """sum_j matrix[:, j] of an (N, K) array, as the product matrix @ ones(K).
+
+    Equal to NumPy's reduction over the last axis up to rounding; NumPy runs its loop once per
+    row, which BLAS beats at every shape measured (128x10 float32: 2.7 -> 0.8 us; 100000x32: 1.8 ->
+    0.2 ms).
+    """
+    return matrix @ _filled(matrix.shape[1], 1, matrix.dtype)
+
+
 @functools.lru_cache(maxsize=32)
 def _filled(length, value, dtype):
     """A read-only vector of `length` copies of `value`, made once per length, value and dtype."""
@@ -129,28 +139,36 @@ def _mean(x, axis=None, keepdims=False):
     return total / _count(x, total)
 
 
-# Reductions along the short rows of a 2-D array (at most this many columns) go through a transposed copy.
+# The row maxima of a 2-D array of at most this many columns and elements are taken over a transposed copy.
 _SHORT_ROW = 32
+_SMALL_ARRAY = 2**14
 
 
-def _reduce_kept(ufunc, x, axis):
-    """`ufunc.reduce(x, axis, keepdims=True)`. Along the short rows of a 2-D array it reduces a transposed
-    copy over its first axis instead: NumPy's loop along a last axis runs once per row, which costs more
-    than the copy for rows of up to `_SHORT_ROW` values (max of 128x10 float32: 7.4 -> 1.6 us)."""
-    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= _SHORT_ROW:
-        return ufunc.reduce(x.T.copy(), 0)[:, None]
-    return ufunc.reduce(x, axis, keepdims=True)
+def _sum_kept(x, axis):
+    """`np.add.reduce(x, axis, keepdims=True)` up to rounding; along the rows of a 2-D array by `row_sums`."""
+    if x.ndim == 2 and axis in (1, -1):
+        return row_sums(x)[:, None]
+    return np.add.reduce(x, axis, keepdims=True)
+
+
+def _max_kept(x, axis):
+    """`np.maximum.reduce(x, axis, keepdims=True)`. Along the short rows of a small 2-D array it reduces a
+    transposed copy over its first axis instead, whole rows at a time, which costs less than NumPy's loop
+    once per row (128x10 float32: 7.4 -> 1.6 us); in larger arrays the copy costs more than it saves."""
+    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= _SHORT_ROW and x.size <= _SMALL_ARRAY:
+        return np.maximum.reduce(x.T.copy(), 0)[:, None]
+    return np.maximum.reduce(x, axis, keepdims=True)
 
 
 def _max_shift(x, axis):
     """The maximum along `axis` (kept), to subtract before exp so that it never overflows."""
-    shift = _reduce_kept(np.maximum, x, axis)
+    shift = _max_kept(x, axis)
     return np.where(np.isfinite(shift), shift, 0)  # all -inf (or an inf) along the axis: no shift
 
 
 def _logsumexp(x, axis=None, keepdims=False):
     shift = _max_shift(x, axis)
-    out = np.log(_reduce_kept(np.add, np.exp(x - shift), axis)) + shift
+    out = np.log(_sum_kept(np.exp(x - shift), axis)) + shift
     if keepdims:
         return out
     return out.reshape(()) if axis is None else out.squeeze(axis)
@@ -176,7 +194,7 @@ def _softmax_cross_entropy_grad(g, x, target):
     """g_i (softmax(x_i) - onehot(t_i)) for each row i, in one buffer."""
     grad = np.subtract(x, _max_shift(x, 1))
     np.exp(grad, out=grad)
-    grad /= _reduce_kept(np.add, grad, 1)
+    grad /= _sum_kept(grad, 1)
     grad[_rows(target)] -= 1
     grad *= g.reshape(-1, 1)
     return grad

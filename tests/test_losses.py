@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import nn
-from autograd import Tensor, gradcheck
+from autograd import Tensor, gradcheck, logsumexp
 from nn import functional as F
 from test_nn_reference import assert_close, assert_matches_torch
 
@@ -22,13 +22,41 @@ def test_regression_losses_match_pytorch(ours, theirs, reduction, rng):
     assert gradcheck(lambda a, b: ours(a, b, reduction), [Tensor(x, requires_grad=True), Tensor(y, requires_grad=True)])
 
 
-@pytest.mark.parametrize("classes", [4, 40])  # rows up to 32 classes are reduced through a transposed copy
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_cross_entropy_matches_pytorch(reduction, classes, rng):
-    logits, target = rng.normal(0, 3, (6, classes)), np.array([0, 3, 1, 1, 2, 0]) * classes // 4
+def test_cross_entropy_matches_pytorch(reduction, rng):
+    logits, target = rng.normal(0, 3, (6, 4)), np.array([0, 3, 1, 1, 2, 0])
     assert_matches_torch(lambda x: F.cross_entropy(x, target, reduction),
                          lambda x: TF.cross_entropy(x, torch.from_numpy(target), reduction=reduction), [logits], rng)
     assert gradcheck(lambda x: F.cross_entropy(x, target, reduction), [Tensor(logits, requires_grad=True)])
+
+
+# Row maxima of small arrays with rows of up to 32 values go through a transposed copy; the others do not.
+ROW_SHAPES = [(6, 4), (6, 40), (600, 30)]
+
+
+@pytest.mark.parametrize("shape", ROW_SHAPES, ids=str)
+def test_cross_entropy_over_rows_short_long_and_many_matches_pytorch(shape, rng):
+    logits, target = rng.normal(0, 3, shape), rng.integers(0, shape[1], shape[0])
+    logits[1] = -np.inf
+    logits[1, target[1]] = 2.0  # one finite logit in a row of masked ones
+    assert_matches_torch(lambda x: F.cross_entropy(x, target),
+                         lambda x: TF.cross_entropy(x, torch.from_numpy(target)), [logits], rng)
+
+
+@pytest.mark.parametrize("axis", [1, -1])
+@pytest.mark.parametrize("shape", ROW_SHAPES, ids=str)
+def test_logsumexp_over_rows_matches_pytorch(shape, axis, rng):
+    x = rng.normal(0, 3, shape)
+    x[0] = -np.inf  # a row with nothing to shift by: logsumexp -inf
+    x[2, 1] = np.inf
+    with np.errstate(divide="ignore"):  # log(0) of the -inf row, which NumPy would warn about
+        value = logsumexp(Tensor(x), axis=axis).data
+    expected = torch.logsumexp(torch.from_numpy(x), dim=axis).numpy()
+    assert value[0] == -np.inf and value[2] == np.inf
+    assert_close(value, expected, rtol=1e-12, atol=0)
+    finite = np.isfinite(x).all(axis=1)
+    assert_matches_torch(lambda t: logsumexp(t, axis=axis), lambda t: torch.logsumexp(t, dim=axis),
+                         [x[finite]], rng)
 
 
 def test_cross_entropy_is_stable_for_huge_logits(rng):
