@@ -6,7 +6,11 @@ array. Five arrays of a large parameter overflow the core's L2 cache, so every p
 of them from memory again. The rule computes every coordinate on its own, so its step on a
 slice of the arrays is the same arithmetic as its step on the whole; stepped slice by slice
 (rows of the leading axis, about `PIECE_BYTES` per array), the dozen passes over a slice run in
-the cache. The result is bitwise the same.
+the cache. The result is bitwise the same. Only a gradient and state arrays shaped and typed like
+the parameter pair up row by row; otherwise (a broadcasting gradient, a 0-d array among the state's
+scalars) the step is one whole `_update`, as for a small array. As with a rule that updates one
+array in place, an error part-way (a floating-point error under `np.errstate(...="raise")`) leaves
+the pieces before it stepped.
 """
 import numpy as np
 
@@ -19,9 +23,9 @@ PIECE_BYTES = 2**17
 
 
 def assign(target, value):
-    """`target[...] = value`: an array of `target`'s dtype is copied as it is (not at all when it is `target`
-    itself, or a view of the same memory: NumPy skips assigning an array to itself); anything else is cast as
-    `np.copyto` does ("same_kind")."""
+    """`target[...] = value`: an array of `target`'s dtype is copied as it is, and not at all when it is `target`
+    or a view of the same elements in the same layout (NumPy skips such a self-assignment); anything else is
+    cast as `np.copyto` does ("same_kind")."""
     if isinstance(value, np.ndarray) and value.dtype == target.dtype:
         target[...] = value
     else:
@@ -33,16 +37,22 @@ def rows_per_piece(array):
     return max(1, PIECE_BYTES // (array.nbytes // len(array)))
 
 
+def _rows_pair_up(param, grad, state):
+    """Whether `grad` and every array in `state` have `param`'s shape and dtype."""
+    arrays = [grad, *(value for value in state.values() if isinstance(value, np.ndarray))]
+    return all(array.shape == param.shape and array.dtype == param.dtype for array in arrays)
+
+
 def update(optimizer, param, grad, state, group):
     """`optimizer._update(param, grad, state, group)` for an elementwise rule, piece by piece when `param` is large.
 
-    `state`'s arrays are shaped like `param`. Each piece of rows gets its slice of `param`, `grad` and
-    every state array, and the state's scalars as they were before the step (so every piece computes
-    the same new scalars). The new values are written over `param` and into `state`'s arrays, and
-    `(param, new state)` is returned, with the keys in the order the rule returns them; an entry that
-    becomes an array (SGD's momentum buffer, None before the first step) gets a new whole array.
+    Each piece of rows gets its slice of `param`, `grad` and every state array, and the state's scalars
+    as they were before the step (so every piece computes the same new scalars). The new values are
+    written over `param` and into `state` (in place, its arrays and its scalars), and `(param, state)`
+    is returned; an entry that becomes an array (SGD's momentum buffer, None before the first step) gets
+    a new whole array.
     """
-    if param.nbytes <= PIECE_BYTES:
+    if param.nbytes <= PIECE_BYTES or not _rows_pair_up(param, grad, state):
         return optimizer._update(param, grad, state, group)
     piece_rows = rows_per_piece(param)
     arrays = {key: value for key, value in state.items() if isinstance(value, np.ndarray)}
@@ -57,4 +67,6 @@ def update(optimizer, param, grad, state, group):
                 if key not in arrays:
                     arrays[key] = np.empty_like(param)
                 assign(arrays[key][rows], value)
-    return param, {key: arrays[key] if isinstance(value, np.ndarray) else value for key, value in piece_state.items()}
+    for key, value in piece_state.items():
+        state[key] = arrays[key] if isinstance(value, np.ndarray) else value
+    return param, state

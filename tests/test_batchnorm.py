@@ -75,8 +75,10 @@ def test_training_steps_and_eval_match_pytorch(shape, momentum, fused, rng):
 
 @pytest.mark.parametrize("options", [{"affine": False}, {"track_running_stats": False},
                                      {"affine": False, "track_running_stats": False}])
-def test_options_match_pytorch(options, rng):
+@pytest.mark.parametrize("fused", [False, True])
+def test_options_match_pytorch(options, fused, rng):
     ours, theirs = _pair(3, rng, **options)
+    ours.fused = fused
     for mode in ("train", "eval"):
         getattr(ours, mode)()
         getattr(theirs, mode)()
@@ -214,8 +216,8 @@ def test_gradcheck_catches_a_wrong_hand_derived_backward(rng, monkeypatch):
     from nn import batchnorm_fused
 
     def vanilla_only(ctx, grad_out):  # drops the feedback through mu and sigma
-        xhat, std, gamma = ctx.saved
-        return grad_out * gamma / std, (grad_out * xhat).sum(axis=0), grad_out.sum(axis=0), None
+        centered, std, gamma = ctx.saved
+        return grad_out * gamma / std, (grad_out * centered / std).sum(axis=0), grad_out.sum(axis=0), None
 
     monkeypatch.setattr(batchnorm_fused.FusedBatchNorm, "backward", staticmethod(vanilla_only))
     x = Tensor(rng.normal(size=(5, 2)), requires_grad=True)

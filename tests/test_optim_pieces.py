@@ -16,10 +16,11 @@ PIECE_ELEMENTS = pieces.PIECE_BYTES // 8  # float64 elements of one piece of a 1
 
 
 def make_params():
-    """Large parameters of several layouts among small ones, in two groups (the first five, the last three).
+    """Large parameters of several layouts among small ones, in two groups (the first five, the others).
 
-    `set_grads` gives params 1 to 4 no grad on some steps, so the large params 1 and 2 fall behind the
-    others and each other.
+    `set_grads` gives params 1 to 4 no grad on some steps, so the large params 1 to 3 fall behind the
+    others and each other. The sixteen small float64 params at the end make a pack of 192 KiB, which
+    is stepped in pieces too.
     """
     rng = np.random.default_rng(1)
     arrays = [
@@ -31,6 +32,7 @@ def make_params():
         rng.normal(size=(PIECE_ELEMENTS * 2 + 3,)),           # 1-D: two whole pieces and three elements
         rng.normal(size=(2, 80_000)),                            # a row larger than a piece: one row per piece
         rng.normal(size=(2, 2)).astype(np.float32),
+        *(rng.normal(size=(40, 40)) for _ in range(16)),
     ]
     return [Tensor(array, requires_grad=True) for array in arrays]
 
@@ -77,3 +79,55 @@ def test_momentum_buffer_made_at_the_first_step_is_one_whole_array():
     buffer = optimizer.state[param]["momentum_buffer"]
     assert buffer.shape == (70, 300) and buffer.base is None
     np.testing.assert_array_equal(buffer, grad)  # PyTorch's first momentum buffer is the gradient itself
+
+
+def step_twice(make_optimizer, param_arrays, grads, monkeypatch, states=None):
+    """The params' values and states after one step each way: in pieces, and in one whole update.
+
+    `grads` are the params' gradients; `states`, if given, the optimizer's state before the step.
+    """
+    results = []
+    for piece_bytes in (pieces.PIECE_BYTES, 2**40):
+        monkeypatch.setattr(pieces, "PIECE_BYTES", piece_bytes)
+        params = [Tensor(array.copy(), requires_grad=True) for array in param_arrays]
+        optimizer = make_optimizer(params)
+        for param, grad, state in zip(params, grads, states or [None] * len(params)):
+            param.grad = grad
+            if state is not None:
+                optimizer.state[param] = {key: np.copy(value) for key, value in state.items()}
+        optimizer.step()
+        results.append(([param.data for param in params], [optimizer.state[param] for param in params]))
+    return results
+
+
+@pytest.mark.parametrize("grad_shape, grad_dtype", [((1, 300), np.float64), ((70, 300), np.float32)],
+                         ids=["broadcasting", "float32"])
+def test_a_grad_unlike_the_param_gets_one_whole_update(grad_shape, grad_dtype, monkeypatch):
+    rng = np.random.default_rng(4)
+    param, grad = rng.normal(size=(70, 300)), rng.normal(size=grad_shape).astype(grad_dtype)
+    (values, states), (whole_values, whole_states) = step_twice(
+        lambda params: optim.SGD(params, lr=0.1, momentum=0.9), [param], [grad], monkeypatch)
+    np.testing.assert_array_equal(values[0], whole_values[0])
+    buffer, whole_buffer = states[0]["momentum_buffer"], whole_states[0]["momentum_buffer"]
+    assert (buffer.shape, buffer.dtype) == (whole_buffer.shape, whole_buffer.dtype) == (grad_shape, grad_dtype)
+
+
+def test_a_0d_array_among_the_scalars_gets_one_whole_update(monkeypatch):
+    rng = np.random.default_rng(5)
+    param, grad = rng.normal(size=(70, 300)), rng.normal(size=(70, 300))
+    loaded = {"step": np.array(3), "exp_avg": rng.normal(size=(70, 300)), "exp_avg_sq": rng.random((70, 300))}
+    (values, states), (whole_values, whole_states) = step_twice(
+        lambda params: optim.Adam(params, lr=0.01), [param], [grad], monkeypatch, states=[loaded])
+    np.testing.assert_array_equal(values[0], whole_values[0])
+    assert states[0]["step"] == whole_states[0]["step"] == 4
+
+
+def test_the_state_dict_of_a_large_parameter_stays_the_same_object():
+    param = Tensor(np.random.default_rng(6).normal(size=(70, 300)), requires_grad=True)
+    optimizer = optim.Adam([param], lr=0.01)
+    set_grads([param], 0)
+    optimizer.step()
+    state, exp_avg = optimizer.state[param], optimizer.state[param]["exp_avg"]
+    set_grads([param], 1)
+    optimizer.step()
+    assert optimizer.state[param] is state and state["exp_avg"] is exp_avg and state["step"] == 2
