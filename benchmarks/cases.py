@@ -11,6 +11,7 @@ MLP_SIZES = {
     "medium": (128, (784, 256, 256, 10)),
     "large": (512, (1024, 1024, 1024, 10)),
 }
+GEMM_SIZE = "medium"  # the MLP step whose GEMMs are also timed alone
 QUICK_MLP_SIZES = {
     "tiny": (32, (64, 64, 64, 10)),
     "medium": (32, (96, 48, 48, 10)),
@@ -44,7 +45,7 @@ class Case:
     key: str
     title: str
     entries: tuple
-    target: Target
+    target: Target | None  # None: a measurement that explains others, with no target of its own
     metric: str = "time"  # "time", "chain" (time per op, forward and backward) or "memory"
     flops: int = 0  # matmul FLOPs, for the physical limit
     dtype: str = "float64"
@@ -57,11 +58,26 @@ def _mlp_cases(sizes):
         for dtype in ("float32", "float64"):
             args = {"batch": batch, "sizes": widths, "dtype": dtype}
             reference, ratio = (NUMPY, 1.0) if size == "large" else (TORCH, 0.5 if size == "tiny" else 1.0)
+            notes = {"gemms": f"gemm-{size}-{dtype}"} if size == GEMM_SIZE else {}
             cases.append(Case(
                 f"mlp-{size}-{dtype}", f"MLP step {size} {dtype}",
                 (Entry(LAB, "lab", "mlp_step", args), Entry(NUMPY, "numpy_ref", "mlp_step", args),
                  Entry(TORCH, "torch_ref", "mlp_step", args)),
-                Target(reference, ratio), flops=mlp_flops(batch, widths), dtype=dtype))
+                Target(reference, ratio), flops=mlp_flops(batch, widths), dtype=dtype, notes=notes))
+    return cases
+
+
+def _gemm_cases(sizes):
+    """The GEMMs of the `GEMM_SIZE` step alone, in NumPy's BLAS and in PyTorch's: the part of that step that
+    no Python can change (no target; `report.misses` uses them to explain the step's ratio)."""
+    batch, widths = sizes[GEMM_SIZE]
+    cases = []
+    for dtype in ("float32", "float64"):
+        args = {"batch": batch, "sizes": widths, "dtype": dtype}
+        cases.append(Case(
+            f"gemm-{GEMM_SIZE}-{dtype}", f"The GEMMs of the MLP step {GEMM_SIZE} {dtype} alone",
+            (Entry(f"{LAB} (NumPy's BLAS)", "lab", "mlp_gemms", args), Entry(TORCH, "torch_ref", "mlp_gemms", args)),
+            None, flops=mlp_flops(batch, widths), dtype=dtype))
     return cases
 
 
@@ -97,14 +113,16 @@ def _memory_case(sizes, steps):
 
 def full_cases():
     """Every workload at the sizes of the issue."""
-    return (_mlp_cases(MLP_SIZES) + [_bn_case(256, 512), _chain_case((1_000, 10_000, 100_000)),
-                                     _scalar_case(100), _memory_case(MLP_SIZES, 1_000)])
+    return (_mlp_cases(MLP_SIZES) + _gemm_cases(MLP_SIZES)
+            + [_bn_case(256, 512), _chain_case((1_000, 10_000, 100_000)), _scalar_case(100),
+               _memory_case(MLP_SIZES, 1_000)])
 
 
 def quick_cases():
     """Every workload at small sizes, for the tests."""
-    return (_mlp_cases(QUICK_MLP_SIZES) + [_bn_case(32, 16), _chain_case((100, 300, 1_000)),
-                                           _scalar_case(10), _memory_case(QUICK_MLP_SIZES, 20)])
+    return (_mlp_cases(QUICK_MLP_SIZES) + _gemm_cases(QUICK_MLP_SIZES)
+            + [_bn_case(32, 16), _chain_case((100, 300, 1_000)), _scalar_case(10),
+               _memory_case(QUICK_MLP_SIZES, 20)])
 
 
 MAX_GROWTH_BYTES = 64 * 1024  # "no growth": less than this over the whole run

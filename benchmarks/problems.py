@@ -27,6 +27,19 @@ def mlp_flops(batch, sizes):
     return 2 * (3 * sum(products) - products[0])
 
 
+def mlp_gemm_operands(batch, sizes, dtype, seed=0):
+    """The operand pairs of one MLP training step's GEMMs, in the layouts `autograd.linear` multiplies:
+    per layer the forward x @ W.T, the weight gradient g.T @ x and, past layer one, the input gradient g @ W
+    (W in PyTorch's (out, in) layout, all arrays C-ordered). Their FLOPs are `mlp_flops`."""
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for depth, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        x, weight, grad_out = (rng.standard_normal(shape).astype(dtype)
+                               for shape in ((batch, n_in), (n_out, n_in), (batch, n_out)))
+        pairs += [(x, weight.T), (grad_out.T, x)] + ([(grad_out, weight)] if depth else [])
+    return pairs
+
+
 def bn_problem(n, c, dtype, seed=0):
     """Input, scale, shift and an output gradient for batch norm over axis 0."""
     rng = np.random.default_rng(seed)

@@ -57,7 +57,7 @@ def table(cases, results, rates):
             multiple = f"{result['value'] / limit:.0f}×" if limit else ""
             ratio = f"{subject / _value(case, result):.2f}" if position else ""
             target = met = ""
-            if entry.label == case.target.reference:
+            if case.target and entry.label == case.target.reference:
                 target = _target_text(case)
                 met = "yes" if verdict(case, measured)[1] else "**no**"
             rows.append(f"| {title} | {entry.label} | {_cell(case, result)} | {multiple} | {ratio} | {target} | {met} |")
@@ -68,12 +68,27 @@ def misses(cases, results):
     """A paragraph per missed target: by how much, and why."""
     lines = []
     for case in cases:
+        if case.target is None:
+            continue
         ratio, met = verdict(case, results[case.key])
         if not met:
             lines.append(f"- **{case.title}**: {ratio:.2f}× {case.target.reference} against a target of "
                          f"{case.target.ratio:g}× ({ratio / case.target.ratio:.2f}× over). "
-                         + REASONS.get(case.key, ""))
+                         + REASONS.get(case.key, "") + _gemm_share(case, cases, results))
     return "\n".join(lines) or "Every target is met."
+
+
+def _gemm_share(case, cases, results):
+    """A sentence on the step's GEMMs timed alone in both libraries, when that case was run."""
+    gemms = next((other for other in cases if other.key == case.notes.get("gemms")), None)
+    if gemms is None:
+        return ""
+    ours, theirs = (results[gemms.key][entry.label]["value"] for entry in gemms.entries)
+    step = results[case.key]
+    subject, reference = step[case.entries[0].label]["value"], step[case.target.reference]["value"]
+    return (f" In this run the step's GEMMs alone ({gemms.title!r} above) take {_time(ours)} in NumPy's BLAS and "
+            f"{_time(theirs)} in PyTorch's; with PyTorch's GEMMs this step would take about "
+            f"{(subject - ours + theirs) / reference:.2f}× {case.target.reference}'s time.")
 
 
 def markdown(cases, results, rates, pools, facts, settings):

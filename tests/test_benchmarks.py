@@ -20,3 +20,21 @@ def test_quick_run_reports_every_workload_and_engine(tmp_path):
         start = next(i for i, row in enumerate(rows) if row.startswith(f"| {case.title}"))
         engines = [row.split(" | ")[1] for row in rows[start:start + len(case.entries)]]
         assert engines == [entry.label for entry in case.entries]
+
+
+def test_a_missed_medium_step_says_what_its_gemms_cost():
+    from benchmarks.cases import LAB, NUMPY, TORCH, full_cases
+    from benchmarks.report import misses
+
+    cases = [case for case in full_cases() if case.key in ("mlp-medium-float32", "gemm-medium-float32")]
+    step, gemms = cases
+    results = {
+        step.key: {LAB: {"value": 1.8e-3}, NUMPY: {"value": 2.6e-3}, TORCH: {"value": 1.5e-3}},
+        gemms.key: {gemms.entries[0].label: {"value": 0.6e-3}, TORCH: {"value": 0.4e-3}},
+    }
+    text = misses(cases, results)
+    assert text.startswith("- **MLP step medium float32**: 1.20× PyTorch against a target of 1×")
+    # (1.8 - 0.6 + 0.4) / 1.5 = 1.0667: the step with PyTorch's GEMMs in place of NumPy's
+    assert text.endswith("take 600 µs in NumPy's BLAS and 400 µs in PyTorch's; with PyTorch's GEMMs this step "
+                         "would take about 1.07× PyTorch's time.")
+    assert "GEMMs alone" not in misses([step], results)  # not run: nothing said

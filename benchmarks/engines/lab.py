@@ -9,7 +9,7 @@ from autograd import Tensor
 from nn import functional as F
 from optim import Adam
 
-from ..problems import ADAM_EPS, BETAS, BN_EPS, LR, bn_problem, mlp_problem, moons, scalar_layers
+from ..problems import ADAM_EPS, BETAS, BN_EPS, LR, bn_problem, mlp_gemm_operands, mlp_problem, moons, scalar_layers
 from ..scalar import svm_loss
 
 
@@ -32,6 +32,17 @@ def mlp_step(batch, sizes, dtype):
         adam.zero_grad()
         F.cross_entropy(model(x), labels).backward()
         adam.step()
+
+    return step
+
+
+def mlp_gemms(batch, sizes, dtype):
+    """The GEMMs of one MLP step alone, as `autograd.linear` makes them: NumPy's matmul (its BLAS)."""
+    pairs = mlp_gemm_operands(batch, sizes, dtype)
+
+    def step():
+        for left, right in pairs:
+            np.matmul(left, right)
 
     return step
 

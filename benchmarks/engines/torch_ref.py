@@ -2,7 +2,7 @@
 import torch
 import torch.nn.functional as F
 
-from ..problems import ADAM_EPS, BETAS, BN_EPS, LR, bn_problem, mlp_problem
+from ..problems import ADAM_EPS, BETAS, BN_EPS, LR, bn_problem, mlp_gemm_operands, mlp_problem
 
 
 def mlp_step(batch, sizes, dtype):
@@ -25,6 +25,18 @@ def mlp_step(batch, sizes, dtype):
         adam.zero_grad()
         F.cross_entropy(model(x), labels).backward()
         adam.step()
+
+    return step
+
+
+def mlp_gemms(batch, sizes, dtype):
+    """The same GEMMs as `lab.mlp_gemms` (the same operands and layouts) in torch.matmul (its BLAS)."""
+    pairs = [(torch.from_numpy(left), torch.from_numpy(right))
+             for left, right in mlp_gemm_operands(batch, sizes, dtype)]
+
+    def step():
+        for left, right in pairs:
+            torch.matmul(left, right)
 
     return step
 
