@@ -5,21 +5,54 @@ arrays per step: Adam reads and writes the parameter, its gradient, two moments 
 array. Five arrays of a large parameter overflow the core's L2 cache, so every pass streams all
 of them from memory again. The rule computes every coordinate on its own, so its step on a
 slice of the arrays is the same arithmetic as its step on the whole; stepped slice by slice
-(rows of the leading axis, about `PIECE_BYTES` per array), the dozen passes over a slice run in
-the cache. The result is bitwise the same. Only a gradient and state arrays shaped and typed like
+(rows of the leading axis, about `PIECE_BYTES` per array: an eighth of the L2 cache that the
+system reports), the dozen passes over a slice run in the cache. The result is bitwise the same. Only a gradient and state arrays shaped and typed like
 the parameter pair up row by row; otherwise (a broadcasting gradient, a 0-d array among the state's
 scalars) the step is one whole `_update`, as for a small array. As with a rule that updates one
 array in place, an error part-way (a floating-point error under `np.errstate(...="raise")`) leaves
 the pieces before it stepped.
 """
+from pathlib import Path
+
 import numpy as np
 
-# Bytes of one array's slice. Measured with Adam in the training steps of the benchmarks (2 MiB of L2
-# per core): the medium MLP's step, float64 1.40 -> 1.23 ms, float32 0.60 -> 0.58 ms; the large MLP's
-# (two 1024x1024 weights), float64 11.9 -> 9.2 ms, float32 5.5 -> 3.8 ms. Slices of 2**14 to 2**16
-# float64 elements all win; 2**17 bytes matches the packs' cut (`packing.SMALL_PARAM_BYTES`) and keeps
-# the five slices of an Adam step (640 KiB) inside a 1 MiB L2 as well.
-PIECE_BYTES = 2**17
+# Where Linux describes the first CPU's caches: one directory per cache, with files `level`, `type`, `size`.
+CPU_CACHES = Path("/sys/devices/system/cpu/cpu0/cache")
+
+# The L2 size assumed where the system does not report one.
+DEFAULT_L2_BYTES = 2**20
+
+
+def l2_cache_bytes(caches=CPU_CACHES):
+    """The size in bytes of the level-2 cache (unified or data) that `caches` describes; None if it is not there.
+
+    `caches` is a directory in the layout of Linux's /sys/devices/system/cpu/cpu*/cache, whose sizes
+    read like "2048K".
+    """
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    for cache in sorted(caches.glob("index*")):
+        try:
+            level, kind, size = ((cache / name).read_text().strip() for name in ("level", "type", "size"))
+            if level == "2" and kind in ("Unified", "Data"):
+                return int(size[:-1]) * units[size[-1]] if size[-1:] in units else int(size)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def piece_bytes(l2_bytes):
+    """Bytes of one array's slice for a core with `l2_bytes` of L2 cache: an eighth of it (at least 16 KiB),
+    so that the five slices of an Adam step fill five eighths and leave room for the rest."""
+    return max(2**14, l2_bytes // 8)
+
+
+# Measured with Adam in the training steps of the benchmarks, on a core with 2 MiB of L2. Slices of 2**17
+# bytes against whole updates: the medium MLP's step 1.40 -> 1.23 ms in float64, 0.60 -> 0.58 ms in float32;
+# the large MLP's (two 1024x1024 weights) 11.9 -> 9.2 ms and 5.5 -> 3.8 ms. Slices of 2**18 bytes (an
+# eighth) against 2**17: the medium step's update 1.20 -> 1.12 ms and 0.62 -> 0.59 ms, the large one's
+# 9.6 -> 8.8 ms and 3.9 -> 3.6 ms (fewer pieces, so fewer NumPy calls). Slices of 2**19 bytes, five of which
+# overflow that L2, lost on the medium step again.
+PIECE_BYTES = piece_bytes(l2_cache_bytes() or DEFAULT_L2_BYTES)
 
 
 def assign(target, value):

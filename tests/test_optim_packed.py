@@ -154,11 +154,12 @@ def test_small_parameters_of_a_group_and_dtype_share_one_update(monkeypatch):
         return original(param, grad, state, group)
 
     monkeypatch.setattr(optimizer, "_update", counting_update)
+    monkeypatch.setattr(pieces, "PIECE_BYTES", 2**17)  # less than the large param's 128 KiB and 8 bytes
     set_grads(params, 1)  # every param has a grad at step 1
     optimizer.step()
     float64 = sum(p.size for p in params if p.dtype == np.float64 and 0 < p.ndim and p.size < LARGE)
     float32 = sum(p.size for p in params if p.dtype == np.float32)
-    large_pieces = [pieces.PIECE_BYTES // 8, LARGE - pieces.PIECE_BYTES // 8]  # too large to pack, stepped in pieces
+    large_pieces = [2**17 // 8, LARGE - 2**17 // 8]  # too large to pack, stepped in pieces
     assert sorted(sizes) == sorted([float64, float32, 1, *large_pieces])
 
 

@@ -12,7 +12,14 @@ from autograd import Tensor
 from optim import pieces
 from test_optim_packed import IDS, RULES, STEPS, assert_same_state_dicts, assert_same_values, set_grads, train
 
-PIECE_ELEMENTS = pieces.PIECE_BYTES // 8  # float64 elements of one piece of a 1-D array
+# The tests' piece size, whatever the machine's L2 cache makes `pieces.PIECE_BYTES`: the shapes below are cut for it.
+PIECE_BYTES = 2**17
+PIECE_ELEMENTS = PIECE_BYTES // 8  # float64 elements of one piece of a 1-D array
+
+
+@pytest.fixture(autouse=True)
+def fixed_piece_size(monkeypatch):
+    monkeypatch.setattr(pieces, "PIECE_BYTES", PIECE_BYTES)
 
 
 def make_params():
@@ -131,3 +138,31 @@ def test_the_state_dict_of_a_large_parameter_stays_the_same_object():
     set_grads([param], 1)
     optimizer.step()
     assert optimizer.state[param] is state and state["exp_avg"] is exp_avg and state["step"] == 2
+
+
+def write_cache(caches, index, level, kind, size):
+    """One cache's directory in the layout of Linux's /sys/devices/system/cpu/cpu0/cache."""
+    directory = caches / f"index{index}"
+    directory.mkdir(parents=True)
+    for name, text in (("level", level), ("type", kind), ("size", size)):
+        (directory / name).write_text(f"{text}\n")
+
+
+def test_the_l2_size_is_read_from_the_cache_directories(tmp_path):
+    for index, (level, kind, size) in enumerate([("1", "Data", "48K"), ("1", "Instruction", "32K"),
+                                                  ("2", "Unified", "2048K"), ("3", "Unified", "300M")]):
+        write_cache(tmp_path, index, level, kind, size)
+    assert pieces.l2_cache_bytes(tmp_path) == 2 * 2**20
+    assert pieces.piece_bytes(2 * 2**20) == 2**18
+
+
+@pytest.mark.parametrize("size, expected", [("1M", 2**20), ("524288", 2**19), ("", None), ("big", None)])
+def test_an_l2_size_of_any_unit_is_read_and_an_unreadable_one_is_none(tmp_path, size, expected):
+    write_cache(tmp_path, 0, "2", "Unified", size)
+    assert pieces.l2_cache_bytes(tmp_path) == expected
+
+
+def test_no_cache_directories_give_none_and_a_small_l2_a_piece_of_16_kib(tmp_path):
+    assert pieces.l2_cache_bytes(tmp_path / "missing") is None
+    assert pieces.piece_bytes(64 * 2**10) == 2**14
+    assert pieces.piece_bytes(2**20) == 2**17
