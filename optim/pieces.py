@@ -6,11 +6,12 @@ array. Five arrays of a large parameter overflow the core's L2 cache, so every p
 of them from memory again. The rule computes every coordinate on its own, so its step on a
 slice of the arrays is the same arithmetic as its step on the whole; stepped slice by slice
 (rows of the leading axis, about `PIECE_BYTES` per array: an eighth of the L2 cache that the
-system reports), the dozen passes over a slice run in the cache. The result is bitwise the same. Only a gradient and state arrays shaped and typed like
-the parameter pair up row by row; otherwise (a broadcasting gradient, a 0-d array among the state's
-scalars) the step is one whole `_update`, as for a small array. As with a rule that updates one
-array in place, an error part-way (a floating-point error under `np.errstate(...="raise")`) leaves
-the pieces before it stepped.
+system reports, 128 KiB where it reports none), the dozen passes over a slice run in the cache.
+The result is bitwise the same, whatever the size of the slices. Only a gradient and state arrays
+shaped and typed like the parameter pair up row by row; otherwise (a broadcasting gradient, a 0-d
+array among the state's scalars) the step is one whole `_update`, as for a small array. As with a
+rule that updates one array in place, an error part-way (a floating-point error under
+`np.errstate(...="raise")`) leaves the pieces before it stepped.
 """
 from pathlib import Path
 
