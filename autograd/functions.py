@@ -160,11 +160,24 @@ def _as_unsigned(indices):
     return indices.view(indices.dtype.str.replace("i", "u"))
 
 
-def softmax_cross_entropy(logits, target):
-    """-log softmax(logits)[i, target[i]] for each row i: (N, C) logits, (N,) integer classes; returns (N,).
+# How a loss over a batch reduces its per-example values, as PyTorch's `reduction`.
+REDUCTIONS = ("mean", "sum", "none")
 
-    One op whose gradient is the classic softmax(logits) - onehot(target).
+
+def check_reduction(reduction, op):
+    """Raise ValueError, naming `op`, unless `reduction` is one of `REDUCTIONS`."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def softmax_cross_entropy(logits, target, reduction="none"):
+    """-log softmax(logits)[i, target[i]] for each row i: (N, C) logits, (N,) integer classes.
+
+    Returns the (N,) losses (reduction="none"), their mean or their sum. One op, reduction
+    included, whose gradient is the classic softmax(logits) - onehot(target) (divided by N
+    for the mean).
     """
+    check_reduction(reduction, "softmax_cross_entropy")
     logits, target = as_tensor(logits), np.asarray(target.data if isinstance(target, Tensor) else target)
     if logits.ndim != 2:
         raise ValueError(f"softmax_cross_entropy: logits must have shape (N, C), got {logits.shape}")
@@ -176,7 +189,7 @@ def softmax_cross_entropy(logits, target):
     if target.size and _as_unsigned(target).max() >= logits.shape[1]:  # a negative index is then huge
         raise ValueError(f"softmax_cross_entropy: target values must be in [0, {logits.shape[1]}), got "
                          f"min {target.min()}, max {target.max()}")
-    return ops.softmax_cross_entropy(logits, target=target)
+    return ops.softmax_cross_entropy(logits, target=target, reduction=reduction)
 
 
 def concatenate(tensors, axis=0):

@@ -179,8 +179,11 @@ def _rows(target):
     return np.arange(len(target)), target
 
 
-def _softmax_cross_entropy(x, target):
-    return _logsumexp(x, axis=1) - x[_rows(target)]
+def _softmax_cross_entropy(x, target, reduction="none"):
+    losses = _logsumexp(x, axis=1) - x[_rows(target)]
+    if reduction == "none":
+        return losses
+    return _mean(losses) if reduction == "mean" else np.add.reduce(losses)
 
 
 def _onehot(target, logits):
@@ -191,7 +194,7 @@ def _onehot(target, logits):
 
 
 def _softmax_cross_entropy_grad(g, x, target):
-    """g_i (softmax(x_i) - onehot(t_i)) for each row i, in one buffer."""
+    """g_i (softmax(x_i) - onehot(t_i)) for each row i, in one buffer (g: one number per row, or one for all)."""
     grad = np.subtract(x, _max_shift(x, 1))
     np.exp(grad, out=grad)
     grad /= _sum_kept(grad, 1)
@@ -327,14 +330,17 @@ logsumexp = Primitive("logsumexp", _logsumexp,
                       lambda g, ans, x, axis=None, keepdims=False:
                       _kept(g, x.shape, axis) * exp(x - _kept(ans, x.shape, axis)))
 
-# d CE_i = (softmax(x_i) - onehot(t_i)) . dx_i,  for CE_i = logsumexp(x_i) - x_i[t_i] (row i, class t_i)
+# d CE_i = (softmax(x_i) - onehot(t_i)) . dx_i,  for CE_i = logsumexp(x_i) - x_i[t_i] (row i, class t_i);
+# their sum passes g to every row, their mean g / N
 softmax_cross_entropy = Primitive(
     "softmax_cross_entropy", _softmax_cross_entropy,
-    lambda g, ans, x, target: softmax_cross_entropy_grad(g, x, target=target))
+    lambda g, ans, x, target, reduction="none":
+    softmax_cross_entropy_grad(g / len(x) if reduction == "mean" else g, x, target=target))
 # d[g_i (p_i - onehot_i)] = dg_i (p_i - onehot_i) + g_i (p_i dx_i - p_i (p_i . dx_i)),  p_i = softmax(x_i)
+# (g is per row, or one number for every row)
 softmax_cross_entropy_grad = Primitive(
     "softmax_cross_entropy_grad", _softmax_cross_entropy_grad,
-    lambda v, ans, g, x, target: sum(v * (_softmax(x) - _onehot(target, x)), axis=1),
+    lambda v, ans, g, x, target: unbroadcast(sum(v * (_softmax(x) - _onehot(target, x)), axis=1), g.shape),
     lambda v, ans, g, x, target: _softmax_cross_entropy_grad_vjp_x(v, g, x))
 
 # shape ops move gradient entries back to where they came from

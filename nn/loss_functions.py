@@ -1,17 +1,15 @@
 """Loss functions of nn.functional, composed of primitive ops (stable forms, PyTorch's semantics)."""
 from autograd import as_tensor, softmax_cross_entropy, stack, zeros_like
-
-REDUCTIONS = ("mean", "sum", "none")
+from autograd.functions import check_reduction
 
 
 def _reduce(loss, reduction, op):
+    check_reduction(reduction, op)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return loss
 
 
 def _same_shape(input, target, op):
@@ -36,10 +34,11 @@ def l1_loss(input, target, reduction="mean"):
 def cross_entropy(input, target, reduction="mean"):
     """-log softmax(input)[target] for logits (N, C) and integer class targets (N,) in [0, C).
 
-    Computed as logsumexp(x) - x[target], stable for any magnitude of the logits, by one op
-    (`autograd.softmax_cross_entropy`) whose gradient is softmax(x) - onehot(target).
+    Computed as logsumexp(x) - x[target], stable for any magnitude of the logits, and reduced,
+    by one op (`autograd.softmax_cross_entropy`) whose gradient is softmax(x) - onehot(target).
     """
-    return _reduce(softmax_cross_entropy(input, target), reduction, "cross_entropy")
+    check_reduction(reduction, "cross_entropy")
+    return softmax_cross_entropy(input, target, reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):

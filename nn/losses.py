@@ -1,4 +1,6 @@
 """Loss modules: `loss_fn = MSELoss(); loss = loss_fn(prediction, target)`."""
+from autograd.functions import check_reduction
+
 from . import loss_functions
 from .module import Module
 
@@ -10,9 +12,7 @@ class _Loss(Module):
 
     def __init__(self, reduction="mean"):
         super().__init__()
-        if reduction not in loss_functions.REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of {loss_functions.REDUCTIONS}, "
-                             f"got {reduction!r}")
+        check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
     def forward(self, input, target):

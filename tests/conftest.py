@@ -6,14 +6,20 @@ import pytest
 import torch
 
 
+def _reduced(losses, reduction):
+    """Per-example losses reduced as PyTorch's `reduction` says."""
+    return {"none": losses, "mean": np.mean(losses), "sum": np.sum(losses)}[reduction]
+
+
 def _numpy_namespace():
     names = dict(vars(np))
     names.update(
         sigmoid=lambda x: 1 / (1 + np.exp(-x)),
         relu=lambda x: np.maximum(x, 0),
         linear=lambda x, w, b=None: x @ w.T if b is None else x @ w.T + b,
-        softmax_cross_entropy=lambda x, target: (np.log(np.sum(np.exp(x - x.max(axis=1, keepdims=True)), axis=1))
-                                                 + x.max(axis=1) - x[np.arange(len(target)), target]),
+        softmax_cross_entropy=lambda x, target, reduction="none": _reduced(
+            np.log(np.sum(np.exp(x - x.max(axis=1, keepdims=True)), axis=1)) + x.max(axis=1)
+            - x[np.arange(len(target)), target], reduction),
         logsumexp=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)),
     )
     return types.SimpleNamespace(**names)
@@ -37,8 +43,8 @@ def _torch_namespace():
         astype=lambda x, dtype: x.to(getattr(torch, dtype)),
         reshape=lambda x, shape: torch.reshape(x, shape),
         linear=torch.nn.functional.linear,
-        softmax_cross_entropy=lambda x, target: torch.nn.functional.cross_entropy(x, torch.tensor(target),
-                                                                                  reduction="none"),
+        softmax_cross_entropy=lambda x, target, reduction="none": torch.nn.functional.cross_entropy(
+            x, torch.tensor(target), reduction=reduction),
     )
     return types.SimpleNamespace(**names)
 
