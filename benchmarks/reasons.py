@@ -25,8 +25,8 @@ _BIG = ("The step is GEMMs plus elementwise memory traffic that NumPy can neithe
         "step (PyTorch's lerp_, addcmul_ and addcdiv_ make about 7, on both cores), over one slice of each "
         "array at a time, an eighth of the L2 cache in size, so that they run in the cache (optim.pieces: on the "
         "Intel host, 256 KiB slices of a 2 MiB L2, Adam in the medium float64 step takes 1.15 ms, PyTorch's "
-        "1.27 ms); BatchNorm's fused forward and backward make 6 and 7 passes where PyTorch makes 2-3, and a NumPy pass that broadcasts a per-channel vector costs up to twice "
-        "a plain one. Split by phase (medium, Intel host), this engine's forward, backward and Adam step take "
+        "1.27 ms); BatchNorm's fused forward and backward make 6 and 7 passes where PyTorch makes 2-3, and a "
+        "NumPy pass that broadcasts a per-channel vector costs up to twice a plain one. Split by phase (medium, Intel host), this engine's forward, backward and Adam step take "
         "about 550, 585 and 535 µs in float32 (PyTorch: 425, 489 and 522 µs) and 885, 1035 and 1145 µs in "
         "float64 (PyTorch: 708, 812 and 1266 µs). On a shared machine the medians of both engines move by "
         "10-20 % between runs.")
