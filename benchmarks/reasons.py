@@ -16,20 +16,20 @@ _TINY = ("At this size the step is interpreter work, not arithmetic: about 3.07 
          "dispatcher takes about a microsecond per op. Both engines' tiny steps move by 10-20 % from process to "
          "process on a shared 2-core machine (this engine's float64 step measured 0.68-1.07 ms in runs minutes "
          "apart on the AMD host of earlier runs), which moves the ratio by as much as the distance to the target.")
-_BIG = ("The step is GEMMs plus elementwise memory traffic that NumPy can neither fuse nor spread over cores. "
-        "The GEMMs: this engine's come from NumPy's BLAS (OpenBLAS), PyTorch's from MKL. On an Intel host with "
-        "AVX-512, MKL is faster at the medium step's shapes (float32, 128x784 times 784x256: 132 µs against "
-        "196 µs; 128x256 times 256x256: 45 µs against 67 µs) and within 8 % at the large step's; on an AMD host "
-        "with AVX2 (a third of the GEMM rate) this engine met the medium target at 0.72x (float32) and 0.83x "
+_BIG = ("The step is GEMMs plus elementwise memory traffic that NumPy can neither fuse nor spread over cores. The"
+        " GEMMs: this engine's come from NumPy's BLAS (OpenBLAS), PyTorch's from MKL. On an Intel host with "
+        "AVX-512, MKL is faster at the medium step's shapes (float32, 128x784 times 784x256: 132 µs against 196 "
+        "µs; 128x256 times 256x256: 45 µs against 67 µs) and within 8 % at the large step's; on an AMD host with "
+        "AVX2 (a third of the GEMM rate) this engine met the medium target at 0.72x (float32) and 0.83x "
         "(float64). The elementwise traffic: optim.Adam makes 12 single-threaded passes over every parameter per "
-        "step (PyTorch's lerp_, addcmul_ and addcdiv_ make about 7, on both cores), over one slice of each "
-        "array at a time, an eighth of the L2 cache in size, so that they run in the cache (optim.pieces: on the "
-        "Intel host, 256 KiB slices of a 2 MiB L2, Adam in the medium float64 step takes 1.15 ms, PyTorch's "
-        "1.27 ms); BatchNorm's fused forward and backward make 6 and 7 passes where PyTorch makes 2-3, and a "
-        "NumPy pass that broadcasts a per-channel vector costs up to twice a plain one. Split by phase (medium, Intel host), this engine's forward, backward and Adam step take "
-        "about 550, 585 and 535 µs in float32 (PyTorch: 425, 489 and 522 µs) and 885, 1035 and 1145 µs in "
-        "float64 (PyTorch: 708, 812 and 1266 µs). On a shared machine the medians of both engines move by "
-        "10-20 % between runs.")
+        "step (PyTorch's lerp_, addcmul_ and addcdiv_ make about 7, on both cores), over one slice of each array "
+        "at a time, an eighth of the L2 cache in size, so that they run in the cache (optim.pieces: on the Intel "
+        "host, 256 KiB slices of a 2 MiB L2, Adam in the medium float64 step takes 1.15 ms, PyTorch's 1.27 ms); "
+        "BatchNorm's fused forward and backward make 6 and 7 passes where PyTorch makes 2-3, and a NumPy pass "
+        "that broadcasts a per-channel vector costs up to twice a plain one. Split by phase (medium, Intel host),"
+        " this engine's forward, backward and Adam step take about 550, 585 and 535 µs in float32 (PyTorch: 425, "
+        "489 and 522 µs) and 885, 1035 and 1145 µs in float64 (PyTorch: 708, 812 and 1266 µs). On a shared "
+        "machine the medians of both engines move by 10-20 % between runs.")
 
 REASONS = {
     "mlp-tiny-float32": _TINY, "mlp-tiny-float64": _TINY,
