@@ -331,11 +331,11 @@ logsumexp = Primitive("logsumexp", _logsumexp,
                       _kept(g, x.shape, axis) * exp(x - _kept(ans, x.shape, axis)))
 
 # d CE_i = (softmax(x_i) - onehot(t_i)) . dx_i,  for CE_i = logsumexp(x_i) - x_i[t_i] (row i, class t_i);
-# their sum passes g to every row, their mean g / N
+# their sum passes g to every row, their mean g / N (an empty batch's gradient is empty: no division by 0)
 softmax_cross_entropy = Primitive(
     "softmax_cross_entropy", _softmax_cross_entropy,
     lambda g, ans, x, target, reduction="none":
-    softmax_cross_entropy_grad(g / len(x) if reduction == "mean" else g, x, target=target))
+    softmax_cross_entropy_grad(g / (len(x) or 1) if reduction == "mean" else g, x, target=target))
 # d[g_i (p_i - onehot_i)] = dg_i (p_i - onehot_i) + g_i (p_i dx_i - p_i (p_i . dx_i)),  p_i = softmax(x_i)
 # (g is per row, or one number for every row)
 softmax_cross_entropy_grad = Primitive(

@@ -30,6 +30,19 @@ def test_cross_entropy_matches_pytorch(reduction, rng):
     assert gradcheck(lambda x: F.cross_entropy(x, target, reduction), [Tensor(logits, requires_grad=True)])
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_of_an_empty_batch_matches_pytorch_and_its_backward_warns_of_nothing(reduction):
+    logits = Tensor(np.zeros((0, 4)), requires_grad=True)
+    with np.errstate(invalid="ignore"):  # the mean of no values is nan, as in NumPy and PyTorch
+        loss = F.cross_entropy(logits, np.zeros(0, dtype=np.int64), reduction)
+    torch_logits = torch.zeros((0, 4), dtype=torch.float64, requires_grad=True)
+    expected = TF.cross_entropy(torch_logits, torch.zeros(0, dtype=torch.long), reduction=reduction)
+    np.testing.assert_array_equal(loss.data, expected.detach().numpy())
+    with np.errstate(all="raise"):
+        loss.sum().backward()
+    assert logits.grad.shape == (0, 4)
+
+
 # Row maxima of small arrays with rows of up to 32 values go through a transposed copy; the others do not.
 ROW_SHAPES = [(6, 4), (6, 40), (600, 30)]
 
