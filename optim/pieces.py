@@ -25,19 +25,21 @@ DEFAULT_L2_BYTES = 2**20
 
 
 def l2_cache_bytes(caches=CPU_CACHES):
-    """The size in bytes of the level-2 cache (unified or data) that `caches` describes; None if it is not there.
+    """The size in bytes of the level-2 cache (unified or data) that `caches` describes; None if it is not there,
+    cannot be read or is not a positive size.
 
     `caches` is a directory in the layout of Linux's /sys/devices/system/cpu/cpu*/cache, whose sizes
     read like "2048K".
     """
     units = {"K": 2**10, "M": 2**20, "G": 2**30}
-    for cache in sorted(caches.glob("index*")):
-        try:
+    try:
+        for cache in sorted(caches.glob("index*")):
             level, kind, size = ((cache / name).read_text().strip() for name in ("level", "type", "size"))
             if level == "2" and kind in ("Unified", "Data"):
-                return int(size[:-1]) * units[size[-1]] if size[-1:] in units else int(size)
-        except (OSError, ValueError):
-            continue
+                size_bytes = int(size[:-1]) * units[size[-1]] if size[-1:] in units else int(size)
+                return size_bytes if size_bytes > 0 else None
+    except (OSError, ValueError):
+        return None
     return None
 
 

@@ -156,7 +156,8 @@ def test_the_l2_size_is_read_from_the_cache_directories(tmp_path):
     assert pieces.piece_bytes(2 * 2**20) == 2**18
 
 
-@pytest.mark.parametrize("size, expected", [("1M", 2**20), ("524288", 2**19), ("", None), ("big", None)])
+@pytest.mark.parametrize("size, expected", [("1M", 2**20), ("524288", 2**19), ("", None), ("big", None),
+                                            ("0K", None), ("-4K", None)])
 def test_an_l2_size_of_any_unit_is_read_and_an_unreadable_one_is_none(tmp_path, size, expected):
     write_cache(tmp_path, 0, "2", "Unified", size)
     assert pieces.l2_cache_bytes(tmp_path) == expected
@@ -164,5 +165,7 @@ def test_an_l2_size_of_any_unit_is_read_and_an_unreadable_one_is_none(tmp_path, 
 
 def test_no_cache_directories_give_none_and_a_small_l2_a_piece_of_16_kib(tmp_path):
     assert pieces.l2_cache_bytes(tmp_path / "missing") is None
+    (tmp_path / "index0").mkdir()  # a cache directory without its files
+    assert pieces.l2_cache_bytes(tmp_path) is None
     assert pieces.piece_bytes(64 * 2**10) == 2**14
     assert pieces.piece_bytes(2**20) == 2**17
