@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+import autograd
 import nn
 from autograd import Tensor, gradcheck, logsumexp
 from nn import functional as F
@@ -120,6 +121,17 @@ def test_bad_loss_arguments_name_the_op_and_the_shapes():
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0, 1, 2]))
     with pytest.raises(ValueError, match="reduction must be one of"):
         nn.MSELoss(reduction="average")
+
+
+@pytest.mark.parametrize("op, call", [
+    ("softmax_cross_entropy", lambda x, t: autograd.softmax_cross_entropy(x, t, reduction="avg")),
+    ("cross_entropy", lambda x, t: F.cross_entropy(x, t, "avg")),
+    ("CrossEntropyLoss", lambda x, t: nn.CrossEntropyLoss(reduction="avg")(x, t)),
+    ("mse_loss", lambda x, t: F.mse_loss(x, Tensor(np.ones((2, 3))), "avg")),
+], ids=["softmax_cross_entropy", "cross_entropy", "CrossEntropyLoss", "mse_loss"])
+def test_a_bad_reduction_is_refused_by_the_op_that_was_called(op, call):
+    with pytest.raises(ValueError, match=rf"^{op}: reduction must be one of \('mean', 'sum', 'none'\), got 'avg'$"):
+        call(Tensor(np.ones((2, 3)), requires_grad=True), np.array([0, 2]))
 
 
 # -- regularisers ------------------------------------------------------------------------
