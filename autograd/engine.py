@@ -12,25 +12,25 @@ def postorder(roots, all_parents=False):
     """Every tensor behind `roots`, each once and after all its parents.
 
     The walk follows parents that require grad (what backward needs), or every parent
-    with `all_parents=True` (what graph drawing shows). Iterative (no recursion), so a
-    chain of any length works.
+    with `all_parents=True` (what graph drawing shows). It is a depth-first search, first
+    parent first, kept on one stack (no recursion, so a chain of any length works) that
+    holds only tensors and markers: an iterator per step down would be an object for the
+    garbage collector to scan in every full collection while a long chain is walked.
     """
-    order, visited = [], set()  # tensors hash by identity
+    order, seen = [], set()  # tensors hash by identity
     for root in roots:
-        if root in visited:
-            continue
-        visited.add(root)
-        path, parents_left = [root], [iter(root._parents)]  # the walk down from root, and what each step has left
-        while path:
-            for parent in parents_left[-1]:  # descend into the first parent not yet visited
-                if parent not in visited and (all_parents or parent._requires_grad):
-                    visited.add(parent)
-                    path.append(parent)
-                    parents_left.append(iter(parent._parents))
-                    break
-            else:  # every parent is placed: the tensor follows them
-                parents_left.pop()
-                order.append(path.pop())
+        stack = [root]
+        while stack:
+            tensor = stack.pop()
+            if tensor is None:  # the marker above a tensor whose parents are all placed: it follows them
+                order.append(stack.pop())
+            elif tensor not in seen:  # a tensor pushed twice is expanded once, by its later (upper) copy
+                seen.add(tensor)
+                stack.append(tensor)
+                stack.append(None)
+                for parent in reversed(tensor._parents):  # the first parent ends on top: it is walked first
+                    if parent not in seen and (all_parents or parent._requires_grad):
+                        stack.append(parent)
     return order
 
 

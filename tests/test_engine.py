@@ -1,4 +1,5 @@
 """The backward engine: graph shapes, accumulation, retain_graph, grad(), grad modes."""
+import gc
 import threading
 
 import numpy as np
@@ -61,6 +62,33 @@ def test_long_chain_needs_no_recursion():
         y = y * 1.0
     y.backward()
     assert x.grad == 1.0
+
+
+def test_backward_of_a_long_chain_gives_the_garbage_collector_nothing_to_scan():
+    """The walk holds no object per node that the cyclic garbage collector tracks (an iterator per
+    node would be: then each full collection during a backward scans the whole graph)."""
+    x = tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(5_000):
+        y = y * 1.0
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.callbacks.append(count)
+    gc.set_threshold(100, 1, 1)  # a collection after every 100 tracked objects that stay alive
+    try:
+        assert gc.isenabled()
+        y.backward()
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*threshold)
+    assert x.grad == 1.0
+    assert len(collections) <= 2, f"{len(collections)} collections during the backward"
 
 
 def test_grads_accumulate_across_backwards():
@@ -300,6 +328,39 @@ def test_toposort_puts_consumers_first():
             if parent.requires_grad:  # constants such as the 2 are not walked
                 assert position[id(t)] < position[id(parent)]
     assert len(order) == 4
+
+
+def _recursive_postorder(roots, all_parents):
+    """The textbook recursive depth-first search, first parent first, placing a tensor after its parents."""
+    order, seen = [], set()
+
+    def visit(tensor):
+        seen.add(tensor)
+        for parent in tensor.parents:
+            if parent not in seen and (all_parents or parent.requires_grad):
+                visit(parent)
+        order.append(tensor)
+
+    for root in roots:
+        if root not in seen:
+            visit(root)
+    return order
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("all_parents", [False, True])
+def test_toposort_is_the_recursive_depth_first_order_on_random_graphs(seed, all_parents):
+    rng = np.random.default_rng(seed)
+    leaves = [tensor(1.0, requires_grad=bool(k % 3)) for k in range(4)]
+    tensors = list(leaves)
+    for _ in range(30):  # each op takes two or three earlier tensors, often the same one twice
+        operands = [tensors[k] for k in rng.integers(len(tensors), size=rng.integers(2, 4))]
+        tensors.append(autograd.stack(operands).sum() if len(operands) == 3 else operands[0] * operands[1])
+    roots = [tensors[k] for k in rng.choice(len(tensors), size=3)]
+    expected = [id(t) for t in _recursive_postorder(roots, all_parents)]
+    assert [id(t) for t in autograd.engine.postorder(roots, all_parents)] == expected
+    if not all_parents:
+        assert [id(t) for t in autograd.toposort(roots)] == expected[::-1]
 
 
 def test_retain_grad_keeps_an_intermediate_gradient():
