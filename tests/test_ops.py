@@ -115,6 +115,23 @@ def test_mean_of_float16_accumulates_in_float32_as_numpy():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_product_is_matmul_on_arrays_and_records_on_tensors(dtype, rng):
+    a, b = rng.standard_normal((5, 4)).astype(dtype), rng.standard_normal((4, 3)).astype(dtype)
+    vector = rng.standard_normal(4).astype(dtype)
+    for left, right in [(a, b), (b.T, a.T), (a, vector), (vector, b), (vector, vector), (a.T.copy().T, b)]:
+        np.testing.assert_array_equal(ops.product(left, right), np.matmul(left, right))
+    stack = rng.standard_normal((2, 3, 5)).astype(dtype)
+    np.testing.assert_array_equal(ops.product(stack, a), np.matmul(stack, a))
+    with pytest.raises(ValueError, match="matmul"):  # a 0-d operand is refused, as by @ (np.dot would scale)
+        ops.product(np.asarray(2, dtype), b)
+    left = autograd.tensor(a, requires_grad=True)
+    out = ops.product(left, b)
+    assert out.op == "matmul"
+    out.backward(np.ones((5, 3), dtype))
+    np.testing.assert_array_equal(left.grad, np.ones((5, 3), dtype) @ b.T)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_column_sums_sum_over_the_first_axis_and_record_on_tensors(dtype, rng):
     matrix = rng.standard_normal((7, 3)).astype(dtype)
     sums = ops.column_sums(matrix)
