@@ -192,7 +192,8 @@ def _softmax_cross_entropy(x, target, reduction="none"):
     # logsumexp(x_i) - x_it = log sum_j exp(x_ij - m_i) - (x_it - m_i), m_i the row's maximum, in one buffer
     shifted = np.subtract(x, _max_shift(x, 1))
     picked = shifted[_rows(target)]
-    losses = np.log(row_sums(np.exp(shifted, out=shifted))) - picked
+    exps = np.exp(shifted, out=shifted if shifted.dtype.kind == "f" else None)  # integer logits: new floats
+    losses = np.log(row_sums(exps)) - picked
     if reduction == "none":
         return losses
     return _mean(losses) if reduction == "mean" else np.add.reduce(losses)

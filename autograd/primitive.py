@@ -41,7 +41,7 @@ class Primitive:
             out = self.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
             reason = str(exc).removeprefix(f"{self.name}: ")  # NumPy may name the op already
-            raise type(exc)(f"{self.name}: {reason} (input shapes {shapes_text(arrays)})") from None
+            raise _renamed(exc, f"{self.name}: {reason} (input shapes {shapes_text(arrays)})") from None
         out = out if type(out) is np.ndarray else np.asarray(out)
         if len(arrays) > 1:
             check_dtypes(self.name, arrays, out)
@@ -84,6 +84,15 @@ def make_result(op, inputs, params, out):
                     result._trace = anomaly.user_frame()
                 break
     return result
+
+
+def _renamed(exc, message):
+    """An error of `exc`'s type with `message`; of its built-in base (TypeError, ValueError or IndexError) when
+    that type is made from other arguments than a message (NumPy's ufunc errors are made from their operands)."""
+    try:
+        return type(exc)(message)
+    except TypeError:
+        return next(base for base in type(exc).__mro__ if base in (TypeError, ValueError, IndexError))(message)
 
 
 def check_dtypes(name, arrays, out):

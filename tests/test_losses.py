@@ -182,6 +182,17 @@ def test_regularisers_gradcheck_and_checks(rng):
         nn.l2([params[0], np.ones(2)], 0.1)
 
 
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_cross_entropy_of_integer_logits_is_that_of_their_float64_values(reduction):
+    """NumPy's promotion (exp of integers gives float64); PyTorch refuses integer logits."""
+    logits, target = np.array([[1, 2, 3], [0, 0, 5], [-4, 7, 7]]), [0, 2, 1]
+    ours = F.cross_entropy(logits, target, reduction=reduction)
+    assert ours.dtype == np.float64
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(logits, dtype=torch.float64), torch.tensor(target),
+                                               reduction=reduction)
+    assert_close(ours.data, theirs.numpy(), rtol=1e-15, atol=0)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_cross_entropy_gradient_with_masked_logits_matches_pytorch(dtype):
     """A logit of -inf (a masked class) gets no gradient, the others softmax - onehot, in the logits' dtype."""

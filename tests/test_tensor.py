@@ -4,6 +4,7 @@ import pytest
 
 import autograd
 from autograd import Tensor, tensor
+from autograd.primitive import Primitive
 
 
 def test_python_floats_become_float64_and_scalars_are_0d():
@@ -105,6 +106,14 @@ def test_broadcast_mismatch_names_op_and_shapes():
     with pytest.raises(ValueError, match=r"add: .*\(3,\), \(4,\)"):
         a + np.zeros(4)
     assert a.grad is None
+
+
+def test_an_error_numpy_makes_from_its_operands_still_names_op_and_shapes():
+    """NumPy's ufunc errors (here a float result refused by an integer `out`) cannot be made from a message alone:
+    the op's error is then of their built-in base, TypeError."""
+    exp_in_place = Primitive("exp_in_place", lambda x: np.exp(x, out=x), lambda g, ans, x: g * ans)
+    with pytest.raises(TypeError, match=r"exp_in_place: Cannot cast ufunc 'exp' output .* \(input shapes \(2,\)\)"):
+        exp_in_place(tensor([1, 2]))
 
 
 def test_hash_is_identity_and_equality_is_elementwise():
