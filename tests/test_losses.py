@@ -182,6 +182,17 @@ def test_regularisers_gradcheck_and_checks(rng):
         nn.l2([params[0], np.ones(2)], 0.1)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropy_of_huge_logits_matches_pytorch(dtype):
+    """The loss is log sum exp(x - m) - (x_t - m): the target's logit is shifted too, so that a huge shift
+    does not swallow log 2 (adding m back and subtracting x_t would give 0 for the first row)."""
+    logits = np.array([[1e30, 1e30, -1e30], [3e38, 3e38, 0.0], [1e4, 1e4 + 0.5, 1e4 - 0.75]], dtype=dtype)
+    target = [0, 1, 2]
+    ours = F.cross_entropy(logits, target, reduction="none")
+    theirs = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(target), reduction="none")
+    assert_close(ours.data, theirs.numpy(), rtol=1e-12 if dtype == np.float64 else 1e-6, atol=0)
+
+
 @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
 def test_cross_entropy_of_integer_logits_is_that_of_their_float64_values(reduction):
     """NumPy's promotion (exp of integers gives float64); PyTorch refuses integer logits."""
