@@ -216,9 +216,18 @@ def _softmax_cross_entropy_grad(g, x, target):
     return grad
 
 
+def log_softmax(x, axis):
+    """x - logsumexp(x) along `axis` for an array or Tensor, written with the primitives (so it can be
+    differentiated again) as (x - m) - logsumexp(x - m): m, the maximum along `axis` (0 where it is not
+    finite), is a constant, since the result does not move when x moves by m. Subtracting it first keeps
+    a huge m from swallowing the result (x - logsumexp(x) gives 0 for [1e30, 1e30], not -log 2)."""
+    shifted = x - _max_shift(x.data if isinstance(x, Tensor) else x, axis)
+    return shifted - logsumexp(shifted, axis=axis, keepdims=True)
+
+
 def _softmax(x):
     """softmax along axis 1, written with the primitives so that it can be differentiated again."""
-    return exp(x - logsumexp(x, axis=1, keepdims=True))
+    return exp(log_softmax(x, 1))
 
 
 def _softmax_cross_entropy_grad_vjp_x(v, g, x):

@@ -5,7 +5,7 @@ function takes and returns autograd Tensors, so its backward comes from autodiff
 """
 import numpy as np
 
-from autograd import as_tensor, linear, relu as _relu, sigmoid as _sigmoid, tanh as _tanh, where
+from autograd import as_tensor, linear, ops, relu as _relu, sigmoid as _sigmoid, tanh as _tanh, where
 
 from .batchnorm_backward import batch_norm_backward, batch_norm_backward_staged
 from .batchnorm_functional import batch_norm
@@ -46,10 +46,10 @@ def _check_dim(input, dim, op):
 
 
 def log_softmax(input, dim=-1):
-    """x - logsumexp(x) along `dim`: stable for any magnitude of x."""
+    """x - logsumexp(x) along `dim`, computed as (x - max) - logsumexp(x - max): stable for any magnitude of x."""
     input = as_tensor(input)
     _check_dim(input, dim, "log_softmax")
-    return input - input.logsumexp(axis=dim, keepdims=True)
+    return ops.log_softmax(input, dim)
 
 
 def softmax(input, dim=-1):

@@ -236,6 +236,19 @@ def test_custom_function_says_it_is_once_differentiable(rng):
         autograd.gradgradcheck(_Square.apply, [x])
 
 
+def test_cross_entropy_hessian_vector_product_of_huge_logits_matches_pytorch(rng):
+    """The second derivative's softmax subtracts the maximum first, so a maximum of 1e30 does not swallow log 2."""
+    x_data, v_data, target = np.array([[1e30, 1e30, -1e30], [2.0, -1.0, 0.5]]), rng.standard_normal((2, 3)), [0, 2]
+    x = autograd.tensor(x_data, requires_grad=True)
+    (grad_x,) = autograd.grad(autograd.softmax_cross_entropy(x, target, reduction="sum"), x, create_graph=True)
+    (ours,) = autograd.grad((grad_x * v_data).sum(), x)
+    reference = torch.tensor(x_data, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(reference, torch.tensor(target), reduction="sum")
+    (grad_reference,) = torch.autograd.grad(loss, reference, create_graph=True)
+    (theirs,) = torch.autograd.grad((grad_reference * torch.tensor(v_data)).sum(), reference)
+    assert autograd.rel_error(ours.data, theirs.numpy()) < 1e-14
+
+
 @pytest.mark.parametrize("scale", [1.0, 1e3], ids=["logits", "logits up to 1e3"])
 def test_softmax_cross_entropy_grad_is_an_op_with_exact_derivatives(scale, rng):
     """The VJP of softmax_cross_entropy, itself an op: its value against PyTorch's, its own derivatives by

@@ -40,9 +40,19 @@ def test_relu_and_leaky_relu_at_zero_match_pytorch(rng):
 
 
 def test_log_softmax_is_stable_for_huge_logits(rng):
-    x = np.array([[1000.0, 0.0, -1000.0], [-800.0, -800.0, -801.0]])
+    """The maximum is subtracted first: x - logsumexp(x) would give 0 (and a softmax summing to 2) for the
+    third row, whose maximum swallows log 2, and lose digits in the fourth."""
+    x = np.array([[1000.0, 0.0, -1000.0], [-800.0, -800.0, -801.0], [1e30, 1e30, -1e30], [1e16, 1e16 + 2, 1e16 - 4]])
     assert_matches_torch(F.log_softmax, lambda t: TF.log_softmax(t, dim=-1), [x], rng)
     assert_matches_torch(F.softmax, lambda t: TF.softmax(t, dim=-1), [x], rng)
+    assert_matches_torch(lambda t: F.softmax(t, dim=0), lambda t: TF.softmax(t, dim=0), [x.T.copy()], rng)
+
+
+def test_log_softmax_of_float32_logits_near_1e4_matches_pytorch():
+    x = np.array([[1e4, 1e4 + 0.5, 1e4 - 0.75], [-3e38, -3e38, 0.0]], dtype=np.float32)
+    ours, theirs = F.log_softmax(x).data, TF.log_softmax(torch.tensor(x), dim=-1).numpy()
+    assert ours.dtype == np.float32
+    assert_close(ours, theirs, rtol=1e-6, atol=0)
 
 
 def test_linear_matches_pytorch(rng):
