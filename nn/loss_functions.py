@@ -34,8 +34,9 @@ def l1_loss(input, target, reduction="mean"):
 def cross_entropy(input, target, reduction="mean"):
     """-log softmax(input)[target] for logits (N, C) and integer class targets (N,) in [0, C).
 
-    Computed as logsumexp(x) - x[target], stable for any magnitude of the logits, and reduced,
-    by one op (`autograd.softmax_cross_entropy`) whose gradient is softmax(x) - onehot(target).
+    Computed as log sum exp(x - m) - (x[target] - m), m the row's maximum, stable for any magnitude of
+    the logits, and reduced, by one op (`autograd.softmax_cross_entropy`) whose gradient is
+    softmax(x) - onehot(target).
     """
     check_reduction(reduction, "cross_entropy")
     return softmax_cross_entropy(input, target, reduction)
