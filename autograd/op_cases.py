@@ -41,14 +41,15 @@ def _unary(op, fn, domain="real", shapes=((3, 4), (), (2, 3, 2))):
     return [OpCase(op, f"{op} {s}", fn, (s,), domain) for s in shapes]
 
 
-def _reductions(op, fn, domain="real"):
+def _reductions(op, fn, domain="real", shape=(3, 4, 2), zero_d=True):
     cases = []
     for axis in (None, 0, 1, -1, (0, 2)):
         for keepdims in (False, True):
             cases.append(OpCase(op, f"{op} axis={axis} keepdims={keepdims}",
                                 lambda lib, x, axis=axis, keepdims=keepdims: fn(lib, x, axis, keepdims),
-                                ((3, 4, 2),), domain))
-    cases.append(OpCase(op, f"{op} 0-d", lambda lib, x: fn(lib, x, None, False), ((),), domain))
+                                (shape,), domain))
+    if zero_d:
+        cases.append(OpCase(op, f"{op} 0-d", lambda lib, x: fn(lib, x, None, False), ((),), domain))
     return cases
 
 
@@ -84,6 +85,11 @@ CASES = [
     *_reductions("mean", lambda lib, x, axis, keepdims: lib.mean(x, axis=axis, keepdims=keepdims)),
     *_reductions("var", lambda lib, x, axis, keepdims: lib.var(x, axis=axis, keepdims=keepdims)),
     OpCase("var", "var ddof=1", lambda lib, x: lib.var(x, axis=0, ddof=1), ((4, 3),)),
+    # at least 3 values per std (the std of 2 is |a - b| / 2, whose second derivative is 0: only rounding to
+    # compare); the std of one value is 0 whatever it is (PyTorch's second derivative there is nan)
+    *_reductions("std", lambda lib, x, axis, keepdims: lib.std(x, axis=axis, keepdims=keepdims), shape=(3, 4, 3),
+                 zero_d=False),
+    OpCase("std", "std ddof=1", lambda lib, x: lib.std(x, axis=0, ddof=1), ((4, 3),)),
     *_reductions("max", lambda lib, x, axis, keepdims: lib.max(x, axis=axis, keepdims=keepdims)),
     *_reductions("min", lambda lib, x, axis, keepdims: lib.min(x, axis=axis, keepdims=keepdims)),
     *_reductions("logsumexp", lambda lib, x, axis, keepdims: lib.logsumexp(x, axis=axis, keepdims=keepdims)),

@@ -5,6 +5,7 @@ gradient of one input. VJPs are written with the primitives themselves, so the s
 body runs on arrays in an ordinary backward and on Tensors under create_graph=True.
 """
 import functools
+import math
 
 import numpy as np
 
@@ -83,6 +84,11 @@ def _unreduce(grad, shape, axis):
     return broadcast_to(_kept(grad, shape, axis), shape=shape)
 
 
+def _nonzero_or_inf(x):
+    """x with its zeros replaced by inf: a divisor that turns 0 / 0 into 0 (and is differentiable elsewhere)."""
+    return where(x == 0, math.inf, x)
+
+
 def _sign(x):
     """sign(x) as a constant (its derivative is zero almost everywhere)."""
     return Tensor._make(np.sign(x.data)) if isinstance(x, Tensor) else np.sign(x)
@@ -91,6 +97,13 @@ def _sign(x):
 def _count(x, ans):
     """How many input elements each output element of a reduction summarises."""
     return x.size // ans.size if ans.size else 0
+
+
+def _per_degree_of_freedom(x, ans, ddof):
+    """1 / (n - ddof) for a variance of n elements per output; inf when n <= ddof, as the forward (NumPy's and
+    PyTorch's) divides by max(n - ddof, 0) and gives inf or nan."""
+    degrees = _count(x, ans) - ddof
+    return 1 / degrees if degrees > 0 else math.inf
 
 
 def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
@@ -170,7 +183,9 @@ def _max_kept(x, axis):
 
 
 def _max_shift(x, axis):
-    """The maximum along `axis` (kept), to subtract before exp so that it never overflows."""
+    """The maximum along `axis` (kept), to subtract before exp so that it never overflows; 0 over an empty axis."""
+    if x.size == 0:
+        return np.zeros(_kept_shape(x.shape, axis), x.dtype)
     shift = _max_kept(x, axis)
     return np.where(np.isfinite(shift), shift, 0)  # all -inf (or an inf) along the axis: no shift
 
@@ -342,7 +357,13 @@ mean = Primitive("mean", _mean,
 # d var(x) = broadcast(g) * 2 (x - mean(x)) / (n - ddof)
 var = Primitive("var", np.var,
                 lambda g, ans, x, axis=None, keepdims=False, ddof=0:
-                _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True)) * (2 / (_count(x, ans) - ddof)))
+                _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True))
+                * (2 * _per_degree_of_freedom(x, ans, ddof)))
+# d std(x) = broadcast(g) (x - mean(x)) / ((n - ddof) std(x)), and 0 where std(x) = 0 (as PyTorch)
+std = Primitive("std", np.std,
+                lambda g, ans, x, axis=None, keepdims=False, ddof=0:
+                _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True))
+                * _per_degree_of_freedom(x, ans, ddof) / _nonzero_or_inf(_kept(ans, x.shape, axis)))
 # d max(x) = broadcast(g) at the maxima, shared among ties
 max = Primitive("max", np.max, _extremum_vjp)
 # d min(x) = broadcast(g) at the minima, shared among ties

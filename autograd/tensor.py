@@ -246,8 +246,8 @@ class Tensor:
         return ops.var(self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
 
     def std(self, axis=None, keepdims=False, ddof=0):
-        """Standard deviation: sqrt(var)."""
-        return ops.sqrt(self.var(axis, keepdims, ddof))
+        """Standard deviation, sqrt(var); its gradient is 0 where it is 0 (as PyTorch's)."""
+        return ops.std(self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
 
     def logsumexp(self, axis=None, keepdims=False):
         """log(sum(exp(x))), computed stably."""

@@ -33,6 +33,7 @@ def _torch_namespace():
         sum=lambda x, axis=None, keepdims=False: torch.sum(x, dim=axis, keepdim=keepdims),
         mean=lambda x, axis=None, keepdims=False: torch.mean(x, dim=axis, keepdim=keepdims),
         var=lambda x, axis=None, keepdims=False, ddof=0: torch.var(x, dim=axis, keepdim=keepdims, correction=ddof),
+        std=lambda x, axis=None, keepdims=False, ddof=0: torch.std(x, dim=axis, keepdim=keepdims, correction=ddof),
         logsumexp=lambda x, axis=None, keepdims=False: torch.logsumexp(
             x, dim=tuple(range(x.ndim)) if axis is None else axis, keepdim=keepdims),
         transpose=lambda x, axes=None: x.permute(*(reversed(range(x.ndim)) if axes is None else axes)),

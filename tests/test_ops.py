@@ -92,6 +92,37 @@ def test_std_is_sqrt_of_var(rng):
     assert autograd.rel_error(x.grad, reference.grad.numpy()) < 1e-12
 
 
+def _value_and_gradient(framework_tensor, fn, data):
+    x = framework_tensor(data)
+    y = fn(x)
+    y.sum().backward()
+    return y, x.grad
+
+
+@pytest.mark.filterwarnings("ignore:Degrees of freedom <= 0", "ignore:.*degrees of freedom is <= 0")
+@pytest.mark.parametrize("label, data, ours, theirs", [
+    ("std of a constant row, normalised", [[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]],
+     lambda x: ((x - x.mean(axis=1, keepdims=True)) / (x.std(axis=1, keepdims=True) + 1e-5)) * np.arange(3.0),
+     lambda t: ((t - t.mean(dim=1, keepdim=True)) / (t.std(dim=1, keepdim=True, correction=0) + 1e-5))
+     * torch.arange(3.0, dtype=torch.float64)),
+    ("std whose variance underflows", [1e-170, -1e-170], lambda x: x.std(), lambda t: t.std(correction=0)),
+    ("var of one value, ddof=1", [5.0], lambda x: x.var(ddof=1), lambda t: t.var(correction=1)),
+    ("std of one value, ddof=1", [5.0], lambda x: x.std(ddof=1), lambda t: t.std(correction=1)),
+    ("var of nothing", np.zeros(0), lambda x: x.var(), lambda t: t.var(correction=0)),
+    ("logsumexp over an empty axis", np.zeros((0, 3)), lambda x: x.logsumexp(axis=0),
+     lambda t: torch.logsumexp(t, dim=0)),
+])
+def test_degenerate_reductions_match_torch(label, data, ours, theirs):
+    """Where std is 0 its gradient is 0 (not 0 * inf); n <= ddof gives nan, not a ZeroDivisionError; an empty
+    axis has no maximum to shift by."""
+    data = np.asarray(data)
+    with np.errstate(all="ignore"):  # the nans of n <= ddof and the log 0 of an empty sum warn, as in NumPy
+        value, grad = _value_and_gradient(lambda d: autograd.tensor(d, requires_grad=True), ours, data)
+    reference, reference_grad = _value_and_gradient(lambda d: torch.tensor(d, requires_grad=True), theirs, data)
+    np.testing.assert_allclose(value.data, reference.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(grad, reference_grad.numpy(), rtol=1e-13, atol=0)
+
+
 def test_ties_share_the_gradient_as_torch():
     data = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
     x = autograd.tensor(data, requires_grad=True)
