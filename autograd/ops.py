@@ -253,6 +253,14 @@ def _softmax_cross_entropy_grad_vjp_x(v, g, x):
     return t - sum(t, axis=1, keepdims=True) * p
 
 
+def _std(x, axis=None, keepdims=False, ddof=0):
+    """np.std; floats narrower than float64 are accumulated in float64 (as PyTorch does on the CPU), so that a
+    float32 std of values beyond 1e19, whose squares overflow, or below 1e-19, whose squares underflow, is finite."""
+    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+        return np.std(x, axis=axis, keepdims=keepdims, ddof=ddof, dtype=np.float64).astype(x.dtype)
+    return np.std(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
 def _broadcast_to(x, shape):
     """x broadcast to `shape` as a new array (for small arrays NumPy's read-only view costs more to make)."""
     out = np.empty(shape, x.dtype)
@@ -360,7 +368,7 @@ var = Primitive("var", np.var,
                 _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True))
                 * (2 * _per_degree_of_freedom(x, ans, ddof)))
 # d std(x) = broadcast(g) (x - mean(x)) / ((n - ddof) std(x)), and 0 where std(x) = 0 (as PyTorch)
-std = Primitive("std", np.std,
+std = Primitive("std", _std,
                 lambda g, ans, x, axis=None, keepdims=False, ddof=0:
                 _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True))
                 * _per_degree_of_freedom(x, ans, ddof) / _nonzero_or_inf(_kept(ans, x.shape, axis)))

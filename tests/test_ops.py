@@ -123,6 +123,18 @@ def test_degenerate_reductions_match_torch(label, data, ours, theirs):
     np.testing.assert_allclose(grad, reference_grad.numpy(), rtol=1e-13, atol=0)
 
 
+@pytest.mark.parametrize("data", [[1e30, 1.0], [1e-25, -1e-25], [1.0, 2.0, 4.0]])
+def test_float32_std_is_accumulated_in_float64_as_torch(data):
+    """The squares of 1e30 overflow float32 and those of 1e-25 underflow it; PyTorch's CPU std is finite and exact."""
+    value, grad = _value_and_gradient(lambda d: autograd.tensor(d, requires_grad=True), lambda x: x.std(),
+                                      np.array(data, np.float32))
+    reference, reference_grad = _value_and_gradient(lambda d: torch.tensor(d, requires_grad=True),
+                                                    lambda t: t.std(correction=0), np.array(data, np.float32))
+    assert value.dtype == np.float32 and grad.dtype == np.float32
+    np.testing.assert_allclose(value.data, reference.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(grad, reference_grad.numpy(), rtol=1e-6)
+
+
 def test_ties_share_the_gradient_as_torch():
     data = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
     x = autograd.tensor(data, requires_grad=True)
