@@ -11,9 +11,10 @@ from .draw import draw_graph
 from .engine import backward, grad, toposort
 from .factories import arange, as_tensor, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Context, Function
-from .functions import (abs, astype, broadcast_to, clip, concatenate, exp, expand_dims, flatten, linear, log,
-                        logsumexp, matmul, max, maximum, mean, min, minimum, relu, reshape, sigmoid,
-                        softmax_cross_entropy, sqrt, squeeze, stack, std, sum, swapaxes, tanh, transpose, var, where)
+from .functions import (abs, astype, binary_cross_entropy_with_logits, broadcast_to, clip, concatenate, exp,
+                        expand_dims, flatten, linear, log, logsumexp, matmul, max, maximum, mean, min, minimum, relu,
+                        reshape, sigmoid, softmax_cross_entropy, sqrt, squeeze, stack, std, sum, swapaxes, tanh,
+                        transpose, var, where)
 from .grad_mode import current_scope, enable_grad, is_grad_enabled, no_grad, scope
 from .gradcheck import GradcheckError, gradcheck, numeric_grad, rel_error
 from .gradgradcheck import gradgradcheck
@@ -27,7 +28,8 @@ from . import functional  # autograd.functional: vjp, jvp, jacobian, hessian, hv
 __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "eye", "arange",
     "randn", "rand", "manual_seed", "get_rng_state", "set_rng_state", "default_rng",
-    "abs", "astype", "broadcast_to", "clip", "concatenate", "exp", "expand_dims", "flatten", "linear", "log",
+    "abs", "astype", "binary_cross_entropy_with_logits", "broadcast_to", "clip", "concatenate", "exp", "expand_dims",
+    "flatten", "linear", "log",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid",
     "softmax_cross_entropy", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
     "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",

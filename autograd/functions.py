@@ -192,6 +192,15 @@ def softmax_cross_entropy(logits, target, reduction="none"):
     return ops.softmax_cross_entropy(logits, target=target, reduction=reduction)
 
 
+def binary_cross_entropy_with_logits(logits, target):
+    """-[t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))] elementwise (broadcasting) for logits x and targets t.
+
+    One op, computed as (1 - t) x + log(1 + e^-x) without overflow, whose gradient is sigmoid(x) - t
+    (and -x for the targets).
+    """
+    return ops.binary_cross_entropy_with_logits(as_tensor(logits), as_tensor(target))
+
+
 def concatenate(tensors, axis=0):
     """Join tensors along an existing axis."""
     return ops.concatenate(*[as_tensor(t) for t in tensors], axis=_axis(axis))

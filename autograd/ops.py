@@ -214,6 +214,12 @@ def _softmax_cross_entropy(x, target, reduction="none"):
     return _mean(losses) if reduction == "mean" else np.add.reduce(losses)
 
 
+def _binary_cross_entropy_with_logits(x, t):
+    # (1 - t) x + log(1 + e^-x), the log by np.logaddexp(0, -x), which takes log1p of the smaller term: exact
+    # where the loss is tiny (t = 1, x large), and never overflowing
+    return (1 - t) * x + np.logaddexp(0, -x)
+
+
 def _onehot(target, logits):
     """A constant with 1 at (i, target_i) and 0 elsewhere, shaped and typed like `logits`."""
     onehot = np.zeros(logits.shape, dtype=logits.dtype)
@@ -381,6 +387,12 @@ logsumexp = Primitive("logsumexp", _logsumexp,
                       lambda g, ans, x, axis=None, keepdims=False:
                       _kept(g, x.shape, axis) * exp(x - _kept(ans, x.shape, axis)))
 
+# d BCE(x, t) = (sigmoid(x) - t) dx - x dt,  for BCE = (1 - t) x + log(1 + e^-x): the gradient in x in one
+# expression, exact where (1 - t) - sigmoid(-x) would cancel (t = 0, x very negative)
+binary_cross_entropy_with_logits = Primitive(
+    "binary_cross_entropy_with_logits", _binary_cross_entropy_with_logits,
+    lambda g, ans, x, t: unbroadcast(g * (sigmoid(x) - t), x.shape),
+    lambda g, ans, x, t: unbroadcast(-(g * x), t.shape))
 # d CE_i = (softmax(x_i) - onehot(t_i)) . dx_i,  for CE_i = logsumexp(x_i) - x_i[t_i] (row i, class t_i);
 # their sum passes g to every row, their mean g / N (an empty batch's gradient is empty: no division by 0)
 softmax_cross_entropy = Primitive(

@@ -1,5 +1,6 @@
 """Loss functions of nn.functional, composed of primitive ops (stable forms, PyTorch's semantics)."""
-from autograd import as_tensor, softmax_cross_entropy, stack, zeros_like
+from autograd import as_tensor, softmax_cross_entropy
+from autograd import binary_cross_entropy_with_logits as _binary_cross_entropy_with_logits
 from autograd.functions import check_reduction
 
 
@@ -43,11 +44,10 @@ def cross_entropy(input, target, reduction="mean"):
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):
-    """-[t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))] for logits x, computed stably.
+    """-[t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))] for logits x and targets t of one shape.
 
-    Rewritten as (1 - t) x + softplus(-x) with softplus(z) = logsumexp([0, z]), whose
-    gradient is exact everywhere (also at x = 0) and never overflows.
+    Computed by one op (`autograd.binary_cross_entropy_with_logits`) as (1 - t) x + log(1 + e^-x),
+    which never overflows, with the gradient sigmoid(x) - t, exact everywhere (also at x = 0).
     """
     input, target = _same_shape(input, target, "binary_cross_entropy_with_logits")
-    softplus_of_minus_x = stack([zeros_like(input), -input]).logsumexp(axis=0)
-    return _reduce((1 - target) * input + softplus_of_minus_x, reduction, "binary_cross_entropy_with_logits")
+    return _reduce(_binary_cross_entropy_with_logits(input, target), reduction, "binary_cross_entropy_with_logits")

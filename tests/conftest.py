@@ -21,6 +21,7 @@ def _numpy_namespace():
             np.log(np.sum(np.exp(x - x.max(axis=1, keepdims=True)), axis=1)) + x.max(axis=1)
             - x[np.arange(len(target)), target], reduction),
         logsumexp=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)),
+        binary_cross_entropy_with_logits=lambda x, t: (1 - t) * x + np.log1p(np.exp(-x)),
     )
     return types.SimpleNamespace(**names)
 
@@ -44,6 +45,8 @@ def _torch_namespace():
         astype=lambda x, dtype: x.to(getattr(torch, dtype)),
         reshape=lambda x, shape: torch.reshape(x, shape),
         linear=torch.nn.functional.linear,
+        binary_cross_entropy_with_logits=lambda x, t: torch.nn.functional.binary_cross_entropy_with_logits(
+            x, t, reduction="none"),
         softmax_cross_entropy=lambda x, target, reduction="none": torch.nn.functional.cross_entropy(
             x, torch.tensor(target), reduction=reduction),
     )

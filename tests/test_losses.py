@@ -90,6 +90,22 @@ def test_bce_with_logits_matches_pytorch_including_zero_and_huge_logits(reductio
                      [Tensor(rng.normal(size=5), requires_grad=True), Tensor(rng.random(5), requires_grad=True)])
 
 
+def test_bce_with_logits_is_exact_for_confident_predictions():
+    """The loss log(1 + e^-40) for t = 1, x = 40 and the gradient sigmoid(-40) - 0 for t = 0, x = -40 are about
+    4e-18: computed as log1p and as sigmoid(x) - t, not lost to 1 + 4e-18 and 1 - sigmoid(40)."""
+    logits, target = np.array([-40.0, 40.0, -10.0, 10.0, 0.0, -np.inf]), np.array([0.0, 1.0, 0.0, 1.0, 0.3, 1.0])
+    ours = Tensor(logits, requires_grad=True)
+    with np.errstate(invalid="ignore"):  # 0 * -inf
+        loss = F.binary_cross_entropy_with_logits(ours, target, reduction="none")
+    loss[:5].sum().backward()
+    theirs = torch.tensor(logits, requires_grad=True)
+    reference = TF.binary_cross_entropy_with_logits(theirs, torch.tensor(target), reduction="none")
+    reference[:5].sum().backward()
+    assert_close(loss.data[:5], reference.detach().numpy()[:5], rtol=1e-13, atol=0)
+    assert np.isnan(loss.data[5]) and np.isnan(reference[5].item())  # 0 * -inf, as PyTorch
+    assert_close(ours.grad, theirs.grad.numpy(), rtol=1e-13, atol=0)
+
+
 @pytest.mark.parametrize("ours, theirs", [(nn.MSELoss, torch.nn.MSELoss), (nn.L1Loss, torch.nn.L1Loss),
                                           (nn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss)])
 def test_loss_modules_match_pytorch(ours, theirs, rng):
