@@ -198,7 +198,7 @@ def binary_cross_entropy_with_logits(logits, target):
     One op, computed as (1 - t) x + log(1 + e^-x) without overflow, whose gradient is sigmoid(x) - t
     (and -x for the targets).
     """
-    return ops.binary_cross_entropy_with_logits(as_tensor(logits), as_tensor(target))
+    return ops.binary_cross_entropy_with_logits(as_tensor(logits), target)
 
 
 def concatenate(tensors, axis=0):

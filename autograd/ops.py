@@ -84,11 +84,6 @@ def _unreduce(grad, shape, axis):
     return broadcast_to(_kept(grad, shape, axis), shape=shape)
 
 
-def _nonzero_or_inf(x):
-    """x with its zeros replaced by inf: a divisor that turns 0 / 0 into 0 (and is differentiable elsewhere)."""
-    return where(x == 0, math.inf, x)
-
-
 def _sign(x):
     """sign(x) as a constant (its derivative is zero almost everywhere)."""
     return Tensor._make(np.sign(x.data)) if isinstance(x, Tensor) else np.sign(x)
@@ -100,8 +95,8 @@ def _count(x, ans):
 
 
 def _per_degree_of_freedom(x, ans, ddof):
-    """1 / (n - ddof) for a variance of n elements per output; inf when n <= ddof, as the forward (NumPy's and
-    PyTorch's) divides by max(n - ddof, 0) and gives inf or nan."""
+    """1 / (n - ddof) for a variance of n elements per output; inf when n <= ddof, where the forward (np.var,
+    np.std) divides by max(n - ddof, 0) and gives inf or nan."""
     degrees = _count(x, ans) - ddof
     return 1 / degrees if degrees > 0 else math.inf
 
@@ -110,6 +105,15 @@ def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
     # d max(x) / dx = 1 at the maxima, shared equally among ties (as PyTorch's amax)
     hits = astype(x == _unreduce(ans, x.shape, axis), dtype=x.dtype)
     return _kept(g, x.shape, axis) * hits / sum(hits, axis=axis, keepdims=True)
+
+
+def _std_vjp(g, ans, x, axis=None, keepdims=False, ddof=0):
+    # where the std is 0, both x - mean(x) and the divisor are masked (to 0 and 1), so that no 0 / 0 or inf
+    # arises, not even in the graph of a create_graph backward
+    std_kept = _kept(ans, x.shape, axis)
+    zero = std_kept == 0
+    centered = where(zero, 0, x - mean(x, axis=axis, keepdims=True))
+    return _kept(g, x.shape, axis) * centered * _per_degree_of_freedom(x, ans, ddof) / where(zero, 1, std_kept)
 
 
 def _stored_transposed(x):
@@ -374,10 +378,7 @@ var = Primitive("var", np.var,
                 _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True))
                 * (2 * _per_degree_of_freedom(x, ans, ddof)))
 # d std(x) = broadcast(g) (x - mean(x)) / ((n - ddof) std(x)), and 0 where std(x) = 0 (as PyTorch)
-std = Primitive("std", _std,
-                lambda g, ans, x, axis=None, keepdims=False, ddof=0:
-                _kept(g, x.shape, axis) * (x - mean(x, axis=axis, keepdims=True))
-                * _per_degree_of_freedom(x, ans, ddof) / _nonzero_or_inf(_kept(ans, x.shape, axis)))
+std = Primitive("std", _std, _std_vjp)
 # d max(x) = broadcast(g) at the maxima, shared among ties
 max = Primitive("max", np.max, _extremum_vjp)
 # d min(x) = broadcast(g) at the minima, shared among ties

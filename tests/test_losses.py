@@ -106,6 +106,14 @@ def test_bce_with_logits_is_exact_for_confident_predictions():
     assert_close(ours.grad, theirs.grad.numpy(), rtol=1e-13, atol=0)
 
 
+def test_bce_with_logits_op_takes_a_number_target_in_the_logits_dtype():
+    logits = np.array([0.5, -1.0, 2.0], np.float32)
+    ours = autograd.binary_cross_entropy_with_logits(Tensor(logits), 1.0)
+    theirs = TF.binary_cross_entropy_with_logits(torch.tensor(logits), torch.ones(3), reduction="none")
+    assert ours.dtype == np.float32
+    assert_close(ours.data, theirs.numpy(), rtol=1e-6, atol=0)
+
+
 @pytest.mark.parametrize("ours, theirs", [(nn.MSELoss, torch.nn.MSELoss), (nn.L1Loss, torch.nn.L1Loss),
                                           (nn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss)])
 def test_loss_modules_match_pytorch(ours, theirs, rng):

@@ -123,6 +123,25 @@ def test_degenerate_reductions_match_torch(label, data, ours, theirs):
     np.testing.assert_allclose(grad, reference_grad.numpy(), rtol=1e-13, atol=0)
 
 
+def test_second_derivative_through_std_of_a_constant_row_matches_torch_under_anomaly_mode():
+    """The std's gradient masks its zeros without making an inf, so anomaly mode has nothing to flag; the gradient
+    is PyTorch's, and the second derivative too where the row is not constant."""
+    data, weights = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]]), np.arange(3.0)
+    x = autograd.tensor(data, requires_grad=True)
+    with autograd.detect_anomaly():
+        y = ((x - x.mean(axis=1, keepdims=True)) / (x.std(axis=1, keepdims=True) + 1e-5) * weights).sum()
+        (grad_x,) = autograd.grad(y, [x], create_graph=True)
+        (ours,) = autograd.grad((grad_x * weights).sum(), [x])
+    t = torch.tensor(data, requires_grad=True)
+    y_ref = ((t - t.mean(dim=1, keepdim=True)) / (t.std(dim=1, keepdim=True, correction=0) + 1e-5)
+             * torch.tensor(weights)).sum()
+    (grad_ref,) = torch.autograd.grad(y_ref, t, create_graph=True)
+    (theirs,) = torch.autograd.grad((grad_ref * torch.tensor(weights)).sum(), t)
+    np.testing.assert_allclose(grad_x.data, grad_ref.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.data[1], theirs.numpy()[1], rtol=1e-10)
+    np.testing.assert_array_equal(ours.data[0], 0.0)  # PyTorch's is nan there: 0 * inf in its double backward
+
+
 @pytest.mark.parametrize("data", [[1e30, 1.0], [1e-25, -1e-25], [1.0, 2.0, 4.0]])
 def test_float32_std_is_accumulated_in_float64_as_torch(data):
     """The squares of 1e30 overflow float32 and those of 1e-25 underflow it; PyTorch's CPU std is finite and exact."""
