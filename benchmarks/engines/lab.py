@@ -5,7 +5,7 @@ import numpy as np
 
 import autograd as ag
 import nn
-from autograd import Tensor
+from autograd import Tensor, ops
 from nn import functional as F
 from optim import Adam
 
@@ -37,12 +37,12 @@ def mlp_step(batch, sizes, dtype):
 
 
 def mlp_gemms(batch, sizes, dtype):
-    """The GEMMs of one MLP step alone, as `autograd.linear` makes them: NumPy's matmul (its BLAS)."""
+    """The GEMMs of one MLP step alone, as `autograd.linear` makes them: `ops.product` (np.dot, NumPy's BLAS)."""
     pairs = mlp_gemm_operands(batch, sizes, dtype)
 
     def step():
         for left, right in pairs:
-            np.matmul(left, right)
+            ops.product(left, right)
 
     return step
 
