@@ -59,9 +59,11 @@ def run_cases(cases, settings, log=print):
 
 
 def _summarise(case, entry, results):
+    """The median over all rounds' samples ("value", and each part's), and each round's own median ("rounds")."""
     if case.metric == "memory":
         return results[0]
-    summary = {"value": median(s for r in results for s in r["samples"]) / entry.per}
+    summary = {"value": median(s for r in results for s in r["samples"]) / entry.per,
+               "rounds": [median(r["samples"]) / entry.per for r in results]}
     for part in results[0]["parts"]:
         summary[part] = median(s for r in results for s in r["parts"][part]) / entry.per
     return summary

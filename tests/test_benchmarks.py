@@ -29,12 +29,34 @@ def test_a_missed_medium_step_says_what_its_gemms_cost():
     cases = [case for case in full_cases() if case.key in ("mlp-medium-float32", "gemm-medium-float32")]
     step, gemms = cases
     results = {
-        step.key: {LAB: {"value": 1.8e-3}, NUMPY: {"value": 2.6e-3}, TORCH: {"value": 1.5e-3}},
-        gemms.key: {gemms.entries[0].label: {"value": 0.6e-3}, TORCH: {"value": 0.4e-3}},
+        step.key: {LAB: {"value": 1.8e-3, "rounds": [1.8e-3]}, NUMPY: {"value": 2.6e-3, "rounds": [2.6e-3]},
+                   TORCH: {"value": 1.5e-3, "rounds": [1.5e-3]}},
+        gemms.key: {gemms.entries[0].label: {"value": 0.6e-3, "rounds": [0.6e-3]},
+                    TORCH: {"value": 0.4e-3, "rounds": [0.4e-3]}},
     }
     text = misses(cases, results)
-    assert text.startswith("- **MLP step medium float32**: 1.20× PyTorch against a target of 1×")
+    assert text.startswith("- **MLP step medium float32**: 1.20× PyTorch against a target of 1× (1.20× over). "
+                           "The step is GEMMs")  # one round: no round-by-round sentence
     # (1.8 - 0.6 + 0.4) / 1.5 = 1.0667: the step with PyTorch's GEMMs in place of NumPy's
     assert text.endswith("take 600 µs in NumPy's BLAS and 400 µs in PyTorch's; with PyTorch's GEMMs this step "
                          "would take about 1.07× PyTorch's time.")
     assert "GEMMs alone" not in misses([step], results)  # not run: nothing said
+
+
+def test_the_report_counts_the_rounds_that_meet_a_target():
+    from benchmarks.cases import LAB, NUMPY, TORCH, full_cases
+    from benchmarks.report import misses, round_ratios, table
+
+    case = next(case for case in full_cases() if case.key == "mlp-tiny-float64")
+    # three rounds: the subject's and PyTorch's own medians pair up round by round
+    measured = {LAB: {"value": 2.7e-4, "rounds": [2.6e-4, 2.7e-4, 2.8e-4]},
+                NUMPY: {"value": 2.1e-4, "rounds": [2.1e-4, 2.1e-4, 2.1e-4]},
+                TORCH: {"value": 5.0e-4, "rounds": [5.4e-4, 4.5e-4, 5.0e-4]}}
+    ratios, met = round_ratios(case, measured)
+    assert ratios == [2.6e-4 / 5.4e-4, 2.7e-4 / 4.5e-4, 2.8e-4 / 5.0e-4] and met == 1
+    row = next(row for row in table([case], {case.key: measured}, {"float64": 1e11}).splitlines()
+               if row.startswith("|  | PyTorch |"))
+    assert row.endswith("| 0.54 | ≤ 0.5× PyTorch | **no** (1 of 3 rounds) |")
+    text = misses([case], {case.key: measured})
+    assert ("(1.08× over). Round by round (each engine in its own process, back to back): 0.48, 0.60, 0.56; "
+            "met in 1 of 3. At this size") in text
