@@ -40,13 +40,13 @@ def _check_arguments(input, running_mean, running_var, weight, bias, training):
 def update_running_stats(running_mean, running_var, mean, var, m, momentum):
     """running = (1 - momentum) * running + momentum * batch, in place, with the unbiased variance.
 
-    `mean` and `var` are the batch's mean and biased variance (arrays of any shape with C
-    values); PyTorch stores var * m / (m - 1) in running_var (here the factor m / (m - 1)
-    joins momentum, so the batch's variance is scaled once).
+    `mean` and `var` are the batch's mean and biased variance, (C,) vectors; PyTorch stores
+    var * m / (m - 1) in running_var (here the factor m / (m - 1) joins momentum, so the batch's
+    variance is scaled once).
     """
     for running, batch, weight in ((running_mean, mean, momentum), (running_var, var, momentum * m / (m - 1))):
         running.data *= 1 - momentum
-        running.data += weight * batch.reshape(-1)
+        running.data += weight * batch
         running.mark_modified("batch_norm")
 
 
@@ -74,7 +74,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     else:
         steps = normalize_batch(input, eps)
         out = scale_and_shift(steps.xhat, weight, bias)
-        mean, var = steps.mean.data, steps.var.data
+        mean, var = steps.mean.data.reshape(-1), steps.var.data.reshape(-1)
     if running_mean is not None:
         update_running_stats(running_mean, running_var, mean, var, values_per_channel(input), momentum)
     return out

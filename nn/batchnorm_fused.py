@@ -8,18 +8,18 @@ from .batchnorm_steps import channel_means, gamma_array, per_channel
 
 
 def fused_forward(x, gamma, bias, eps):
-    """Algorithm 1 on arrays in a few passes: returns (y, centered, std, mean, var).
+    """Algorithm 1 on arrays in a few passes: returns (y, centered, std, mean, var), mean and var as (C,) vectors.
 
     The steps of `normalize_batch` then `scale_and_shift`, equal up to rounding: the means here are
     `channel_means` (BLAS products), and xhat is never formed, since y = gamma xhat + beta =
     (x - mu_B) (gamma / sigma) + beta scales the centered input once by a per-channel factor. Only y
     and the centered input are new full-size arrays: the squares are formed in y's buffer.
     """
-    mean = per_channel(channel_means(x), x)            # mu_B = 1/m sum x_i
-    centered = np.subtract(x, mean)                    # x_i - mu_B
+    mean = channel_means(x)                            # mu_B = 1/m sum x_i
+    centered = np.subtract(x, per_channel(mean, x))    # x_i - mu_B
     out = np.multiply(centered, centered)              # (x_i - mu_B)^2, in the output's buffer
-    var = per_channel(channel_means(out), x)           # sigma_B^2 = 1/m sum (x_i - mu_B)^2
-    std = np.sqrt(var + eps)                           # sigma = sqrt(sigma_B^2 + eps)
+    var = channel_means(out)                           # sigma_B^2 = 1/m sum (x_i - mu_B)^2
+    std = np.sqrt(per_channel(var, x) + eps)           # sigma = sqrt(sigma_B^2 + eps)
     np.multiply(centered, gamma / std, out=out)        # y_i = gamma xhat_i = gamma / sigma (x_i - mu_B) ...
     if bias is not None:
         out += per_channel(bias, x)                    # ... + beta
@@ -32,7 +32,7 @@ class FusedBatchNorm(Function):
     The forward is `fused_forward`; the backward is `compact_backward`
     (dx = gamma / (m sigma) * (m dy - sum(dy) - xhat sum(dy xhat))). `weight` and `bias`
     may be None (affine=False). A dict passed as `stats` receives the batch's "mean" and
-    biased "var", so the running statistics need not compute them again.
+    biased "var" as (C,) vectors, so the running statistics need not compute them again.
     """
 
     @staticmethod

@@ -78,7 +78,7 @@ def gamma_array(weight, input):
     """The scale gamma as an array that broadcasts against the array `input` (ones when `weight` is None)."""
     if weight is None:
         return np.ones(channel_shape(input), dtype=input.dtype)
-    return weight.reshape(channel_shape(input))
+    return per_channel(weight, input)
 
 
 def scale_and_shift(xhat, weight, bias):
