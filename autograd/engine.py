@@ -102,12 +102,12 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             if op is None:
                 continue
             parents = tensor._parents
-            needs_grad = [parent._requires_grad for parent in parents]
-            if create_graph:
-                parent_grads = op.vjp(grad, tensor, parents, tensor._params, needs_grad, True)
-            else:
-                parent_grads = op.vjp(grad, tensor.data, [parent.data for parent in parents], tensor._params,
-                                      needs_grad, False)
+            needs_grad, parent_values = [], []  # one loop, not two comprehensions: each costs a function call
+            for parent in parents:
+                needs_grad.append(parent._requires_grad)
+                parent_values.append(parent if create_graph else parent.data)
+            value = tensor if create_graph else tensor.data  # VJPs on Tensors record a graph, on arrays they compute
+            parent_grads = op.vjp(grad, value, parent_values, tensor._params, needs_grad, create_graph)
             if anomaly_mode:
                 anomaly.check_backward(tensor, parent_grads)
             _pass_to_parents(pending, parents, parent_grads)
