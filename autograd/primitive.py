@@ -50,8 +50,10 @@ class Primitive:
     def vjp(self, grad_out, ans, inputs, params, needs_grad, create_graph):
         """Gradients for each input (None where `needs_grad` is False)."""
         vjps = self.vjps
-        return [vjps[i](grad_out, ans, *inputs, **params) if needed else None
-                for i, needed in enumerate(needs_grad)]
+        grads = []  # a loop, not a comprehension: that would cost a function call a node
+        for i, needed in enumerate(needs_grad):
+            grads.append(vjps[i](grad_out, ans, *inputs, **params) if needed else None)
+        return grads
 
 
 class VariadicPrimitive(Primitive):
@@ -61,8 +63,10 @@ class VariadicPrimitive(Primitive):
 
     def vjp(self, grad_out, ans, inputs, params, needs_grad, create_graph):
         vjp = self.vjps[0]
-        return [vjp(i, grad_out, ans, *inputs, **params) if needed else None
-                for i, needed in enumerate(needs_grad)]
+        grads = []  # a loop, as in Primitive.vjp
+        for i, needed in enumerate(needs_grad):
+            grads.append(vjp(i, grad_out, ans, *inputs, **params) if needed else None)
+        return grads
 
 
 def make_result(op, inputs, params, out):
