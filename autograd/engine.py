@@ -26,6 +26,9 @@ def postorder(roots, all_parents=False):
                 order.append(stack.pop())
             elif tensor not in seen:  # a tensor pushed twice is expanded once, by its later (upper) copy
                 seen.add(tensor)
+                if not tensor._parents:  # a leaf has nothing to place before it
+                    order.append(tensor)
+                    continue
                 stack.append(tensor)
                 stack.append(None)
                 for parent in reversed(tensor._parents):  # the first parent ends on top: it is walked first
