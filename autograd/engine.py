@@ -105,7 +105,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             if op is None:
                 continue
             parents = tensor._parents
-            needs_grad, parent_values = [], []  # one loop, not two comprehensions: each costs a function call
+            needs_grad, parent_values = [], []  # one loop: a comprehension is a call (CPython <= 3.11)
             for parent in parents:
                 needs_grad.append(parent._requires_grad)
                 parent_values.append(parent if create_graph else parent.data)

@@ -36,8 +36,8 @@ def verdict(case, results):
 
 
 def round_ratios(case, results):
-    """The subject's median over the reference's in each round (each engine ran once per round, back to back),
-    and in how many of them the target was met; no rounds for memory, which is measured once."""
+    """The subject's median over the reference's in each round (both measured in that round), and in how many
+    of them the target was met; no rounds for memory, which is measured once."""
     if case.metric == "memory":
         return [], 0
     subject, reference = results[case.entries[0].label], results[case.target.reference]
@@ -100,7 +100,7 @@ def _per_round(case, results):
     ratios, met = round_ratios(case, results)
     if len(ratios) < 2:
         return ""
-    return (f" Round by round (each engine in its own process, back to back): "
+    return (f" Round by round (subject and reference measured in the same round): "
             f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}; met in {met} of {len(ratios)}.")
 
 

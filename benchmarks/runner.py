@@ -59,7 +59,8 @@ def run_cases(cases, settings, log=print):
 
 
 def _summarise(case, entry, results):
-    """The median over all rounds' samples ("value", and each part's), and each round's own median ("rounds")."""
+    """The median over all rounds' samples ("value", and each part's), and each round's own median ("rounds");
+    memory's one result as it is."""
     if case.metric == "memory":
         return results[0]
     summary = {"value": median(s for r in results for s in r["samples"]) / entry.per,

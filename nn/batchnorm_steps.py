@@ -75,10 +75,9 @@ def per_channel(vector, input):
 
 
 def gamma_array(weight, input):
-    """The scale gamma as an array that broadcasts against the array `input` (ones when `weight` is None)."""
-    if weight is None:
-        return np.ones(channel_shape(input), dtype=input.dtype)
-    return per_channel(weight, input)
+    """The scale gamma as an array that broadcasts against the array `input` (ones when `weight` is None); for
+    (N, C) input a weight is returned as it is, not copied."""
+    return per_channel(np.ones(input.shape[1], input.dtype) if weight is None else weight, input)
 
 
 def scale_and_shift(xhat, weight, bias):
