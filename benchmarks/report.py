@@ -37,8 +37,9 @@ def verdict(case, results):
 
 def round_ratios(case, results):
     """The subject's median over the reference's in each round (both measured in that round), and in how many
-    of them the target was met; no rounds for memory, which is measured once."""
-    if case.metric == "memory":
+    of them the target was met; none for memory, measured once, nor for a single round, which says no more than
+    the median."""
+    if case.metric == "memory" or len(results[case.target.reference]["rounds"]) < 2:
         return [], 0
     subject, reference = results[case.entries[0].label], results[case.target.reference]
     ratios = [ours / theirs for ours, theirs in zip(subject["rounds"], reference["rounds"])]
@@ -46,9 +47,9 @@ def round_ratios(case, results):
 
 
 def _rounds_met(case, results):
-    """' (k of n rounds)': in how many rounds the target was met on its own; empty with a single round."""
+    """' (k of n rounds)': in how many rounds the target was met on its own; empty without rounds to count."""
     ratios, met = round_ratios(case, results)
-    return f" ({met} of {len(ratios)} rounds)" if len(ratios) > 1 else ""
+    return f" ({met} of {len(ratios)} rounds)" if ratios else ""
 
 
 def _target_text(case):
@@ -98,7 +99,7 @@ def misses(cases, results):
 def _per_round(case, results):
     """A sentence with the ratio of each round, in order, when there were several."""
     ratios, met = round_ratios(case, results)
-    if len(ratios) < 2:
+    if not ratios:
         return ""
     return (f" Round by round (subject and reference measured in the same round): "
             f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}; met in {met} of {len(ratios)}.")
