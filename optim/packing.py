@@ -18,9 +18,9 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
   returned (views, made again only when `_update` returns another array: the Adam family writes over
   the flat parameter and returns it every step, most other rules return a new array).
 
-A pack is used only while it is intact: every member has a grad in this step, still holds the
-data array it had when packed (`model.float()` gives it a new one), and its state is still the
-dict the pack filled, holding the pack's views and scalars (`load_state_dict()`
+A pack is used only while it is intact: every member has a grad in this step (of its shape and
+dtype), still holds the data array it had when packed (`model.float()` gives it a new one), and its
+state is still the dict the pack filled, holding the pack's views and scalars (`load_state_dict()`
 replaces the dicts, a per-parameter step or a user may replace entries). Otherwise it is
 dropped and its params are packed anew with the others whose state agrees; a param that agrees
 with none (its step count fell behind while its grad was None, say) goes through the
@@ -96,6 +96,8 @@ class Pack:
                 value = self._install(key, np.concatenate([state[key] for state in states], axis=None))
             self._flat_state[key] = value
         self._datas = [param.data for param in params]
+        self._shapes = [data.shape for data in self._datas]
+        self._dtype = dtype
         self._snapshot()
 
     def _views(self, flat):
@@ -114,12 +116,16 @@ class Pack:
         self._expected = [tuple(state.values()) for state in self.states]
 
     def intact(self, optimizer_state):
-        """Whether every member keeps the data array it had when packed (so its shape and dtype), and
-        `optimizer_state` still maps it to the dict this pack filled, with the same entries."""
+        """Whether every member (all have grads) keeps the data array it had when packed (so its shape and dtype)
+        and a grad of that shape and dtype, and `optimizer_state` still maps it to the dict this pack filled, with
+        the same entries."""
+        dtype = self._dtype
         return all(
-            param.data is data and optimizer_state.get(param) is state and len(state) == len(expected)
+            param.data is data and param.grad.shape == shape and param.grad.dtype == dtype
+            and optimizer_state.get(param) is state and len(state) == len(expected)
             and all(map(operator.is_, state.values(), expected))
-            for param, data, state, expected in zip(self.params, self._datas, self.states, self._expected)
+            for param, data, shape, state, expected in zip(self.params, self._datas, self._shapes, self.states,
+                                                           self._expected)
         )
 
     def step(self, optimizer, group):
@@ -172,12 +178,9 @@ class Packs:
 
     def step(self, optimizer, group, params):
         """Step the small ones of `params` (all have grads) in packs; return the others, for the per-parameter loop."""
-        rest, by_pack = [], {}
+        by_pack = {}
         for param in params:
-            if is_small(param):
-                by_pack.setdefault(self._pack_of.get(param), []).append(param)
-            else:
-                rest.append(param)
+            by_pack.setdefault(self._pack_of.get(param), []).append(param)
         loose = by_pack.pop(None, [])
         for pack, present in by_pack.items():
             if len(present) == len(pack.params) and pack.intact(optimizer.state):
@@ -186,18 +189,21 @@ class Packs:
                 loose += present
                 for param in pack.params:
                     del self._pack_of[param]
-        return rest + self._pack_anew(optimizer, group, loose)
+        return self._pack_anew(optimizer, group, loose)
 
     def _pack_anew(self, optimizer, group, params):
-        """Pack `params` (none in a usable pack) by dtype and scalar state, and step the packs; return the
-        params left over."""
-        kinds = {}
+        """Pack the small ones of `params` (none in a usable pack) by dtype and scalar state, and step the packs;
+        return the params left over."""
+        kinds, left = {}, []
         for param in params:
+            if not is_small(param):
+                left.append(param)
+                continue
             state = optimizer.state.get(param)
             if state is None:
                 state = optimizer.state[param] = optimizer._init_state(param.data, group)
             kinds.setdefault(_kind(param, state), []).append(param)
-        left = kinds.pop(None, [])
+        left += kinds.pop(None, [])
         for members in kinds.values():
             if len(members) < MIN_PACK_SIZE:
                 left += members

@@ -234,3 +234,21 @@ def test_parameters_given_new_arrays_mid_training_are_stepped_in_their_new_array
         return values, optimizer.state_dict()
 
     assert_packing_changes_nothing(replaced_midway, monkeypatch)
+
+
+def run_with_an_odd_grad(odd_grad):
+    """Adam trained as `run` does, but param 0's grad at step 2 (when 0, 2 and 3 are packed) is `odd_grad(grad)`."""
+    params = make_params()
+    optimizer = make_optimizer("Adam", dict(lr=0.05), params)
+    values = train(optimizer, params, 2)
+    set_grads(params, 2)
+    params[0].grad = odd_grad(params[0].grad)
+    optimizer.step()
+    values.append([param.data.copy() for param in params])
+    return values + train(optimizer, params, STEPS - 3, start=3), optimizer.state_dict()
+
+
+@pytest.mark.parametrize("odd_grad", [lambda grad: grad.astype(np.float32), lambda grad: grad[0]],
+                         ids=["another dtype", "broadcasting shape"])
+def test_a_member_whose_grad_is_not_like_its_parameter_is_stepped_alone(odd_grad, monkeypatch):
+    assert_packing_changes_nothing(lambda: run_with_an_odd_grad(odd_grad), monkeypatch)
