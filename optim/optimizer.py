@@ -5,7 +5,8 @@ Shaped like `torch.optim.Optimizer`. A rule subclasses it and supplies two small
 step) and `_update(param, grad, state, group)` (optax's `update`: returns the parameter's
 new value and new state; the state's arrays belong to the optimizer, and the Adam family
 and SGD update them in place to spare allocations, the Adam family its `param` array too).
-The base class does the rest, and finishes every parameter's step in one helper, `_write`.
+The base class does the rest, and finishes every parameter's step in `_write` (`_write_alike`
+for a pack's members, whose new values already have their shape and dtype).
 
 A rule whose `_update` is elementwise sets `elementwise = True`: the base class then steps the
 small parameters of a group together, one `_update` on their concatenation (`optim.packing`),
@@ -213,6 +214,13 @@ class Optimizer:
         that array) and its version is bumped."""
         pieces.assign(param.data, value)
         param.mark_modified(self._step_label)
+
+    def _write_alike(self, params, values):
+        """`_write` of each of `params` with its array of `values`, which has the parameter's shape and dtype: a copy
+        with no check and no cast (as a pack's views of its flat parameter)."""
+        for param, value in zip(params, values):
+            param.data[...] = value
+            param.mark_modified(self._step_label)
 
     def _update_arrays(self, param, grad, state, group):
         """`_update` on a parameter's (or a pack's) arrays; an elementwise rule steps a large one in cache-sized

@@ -13,10 +13,10 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
   the members, and after each step the same new value goes into every member's state;
 - a step gathers params and grads into flat scratch arrays (one `np.concatenate` each), calls
   `_update` on them with the flat state (once, or once per cache-sized piece if the pack is large:
-  `optim.pieces`), keeps the new state in the buffers, and writes
-  each parameter back through `Optimizer._write`, from its piece of the flat array `_update`
-  returned (views, made again only when `_update` returns another array: the Adam family writes over
-  the flat parameter and returns it every step, most other rules return a new array).
+  `optim.pieces`), keeps the new state in the buffers, copies the new values into the flat
+  parameter (nothing to copy for the Adam family, which writes over it and returns it; most other
+  rules return a new array), and writes each parameter back from its piece of the flat parameter
+  (views made once) through `Optimizer._write_alike`.
 
 A pack is used only while it is intact: every member has a grad in this step (of its shape and
 dtype), still holds the data array it had when packed (`model.float()` gives it a new one), and its
@@ -32,6 +32,8 @@ import itertools
 import operator
 
 import numpy as np
+
+from . import pieces
 
 # Parameters of at most this many bytes are packed; larger ones are stepped in place one by one.
 # Packing saves the ~10 us of per-parameter calls of a step (Adam) but adds three passes over the
@@ -88,7 +90,7 @@ class Pack:
         dtype = params[0].data.dtype
         self._flat_param = np.empty(ends[-1], dtype)
         self._flat_grad = np.empty(ends[-1], dtype)
-        self._new_values, self._new_value_views = None, []  # see `_pieces_of`
+        self._param_views = self._views(self._flat_param)
         self._buffers = {}  # key -> the flat buffer that the members' entries `key` view
         self._flat_state = {}
         for key, value in states[0].items():
@@ -134,18 +136,9 @@ class Pack:
         np.concatenate([param.grad for param in self.params], axis=None, out=self._flat_grad)
         value, new_state = optimizer._update_arrays(self._flat_param, self._flat_grad, self._flat_state, group)
         self._keep(new_state)
-        for param, view in zip(self.params, self._pieces_of(value)):
-            optimizer._write(param, view)
-
-    def _pieces_of(self, new_values):
-        """The members' pieces of `new_values` (flat, as `_update` returned them), as `_views`.
-
-        Kept for the next step, in which a rule that writes over the flat parameter and returns it (as the
-        Adam family does) returns the same array again.
-        """
-        if new_values is not self._new_values:
-            self._new_values, self._new_value_views = new_values, self._views(new_values)
-        return self._new_value_views
+        if value is not self._flat_param:  # the Adam family writes over the flat parameter and returns it
+            pieces.assign(self._flat_param, value)
+        optimizer._write_alike(self.params, self._param_views)
 
     def _keep(self, new_state):
         """Take the flat state a step returned: arrays into the buffers, scalars into every member's state.
