@@ -114,8 +114,8 @@ class Pack:
         return buffer
 
     def _snapshot(self):
-        """Remember the objects in every member's state, for `intact`."""
-        self._expected = [tuple(state.values()) for state in self.states]
+        """Remember the objects in every member's state, for `intact`: a copy of each dict."""
+        self._expected = [dict(state) for state in self.states]
 
     def intact(self, optimizer_state):
         """Whether every member (all have grads) keeps the data array it had when packed (so its shape and dtype)
@@ -125,7 +125,7 @@ class Pack:
         return all(
             param.data is data and param.grad.shape == shape and param.grad.dtype == dtype
             and optimizer_state.get(param) is state and len(state) == len(expected)
-            and all(map(operator.is_, state.values(), expected))
+            and all(map(operator.is_, state.values(), expected.values()))
             for param, data, shape, state, expected in zip(self.params, self._datas, self._shapes, self.states,
                                                            self._expected)
         )
@@ -141,26 +141,25 @@ class Pack:
         optimizer._write_alike(self.params, self._param_views)
 
     def _keep(self, new_state):
-        """Take the flat state a step returned: arrays into the buffers, scalars into every member's state.
+        """Take the flat state a step returned: arrays into the buffers, scalars into every member's state and
+        its copy that `intact` compares with.
 
         An entry that was a scalar and is now an array (SGD's momentum buffer, None before the
         first step) gets a buffer of its own.
         """
-        scalars = {}
         for key, value in new_state.items():
             if isinstance(value, np.ndarray):
                 buffer = self._buffers.get(key)
                 if buffer is None:
                     buffer = self._install(key, np.array(value))
+                    self._snapshot()
                 elif value is not buffer:
                     np.copyto(buffer, value)
                 new_state[key] = buffer
             else:
-                scalars[key] = value
-        for state in self.states:
-            state.update(scalars)
+                for state, expected in zip(self.states, self._expected):
+                    state[key] = expected[key] = value
         self._flat_state = new_state
-        self._snapshot()
 
 
 class Packs:

@@ -252,3 +252,16 @@ def run_with_an_odd_grad(odd_grad):
                          ids=["another dtype", "broadcasting shape"])
 def test_a_member_whose_grad_is_not_like_its_parameter_is_stepped_alone(odd_grad, monkeypatch):
     assert_packing_changes_nothing(lambda: run_with_an_odd_grad(odd_grad), monkeypatch)
+
+
+@pytest.mark.parametrize("name, options", RULES, ids=IDS)
+def test_packs_are_kept_while_nothing_changes(name, options):
+    params = make_params()
+    optimizer = make_optimizer(name, options, params)
+    packs = []
+    for t in range(4):
+        for param in params:
+            param.grad = np.cos(t + param.data)
+        optimizer.step()
+        packs.append(set(map(id, optimizer._packs._pack_of.values())))
+    assert len(packs[0]) == 3 and packs[1:] == packs[:-1]  # float64 and float32 in group 0, float64 in group 1
