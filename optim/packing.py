@@ -48,13 +48,15 @@ MIN_PACK_SIZE = 2
 
 
 def is_small(param):
-    """Whether `param` (which has a grad) may be packed: a small array of at least one dimension, its grad alike.
+    """Whether `param` (which has a grad) may be packed: a small C-contiguous array (which a pack reads through a
+    flat view) of at least one dimension, its grad alike.
 
     0-d parameters are left out: on the per-parameter path the state of some rules becomes NumPy
     scalars (ufuncs return scalars for 0-d operands), which a pack would turn into 0-d arrays.
     """
     data, grad = param.data, param.grad
-    return 0 < data.ndim and data.nbytes <= SMALL_PARAM_BYTES and grad.shape == data.shape and grad.dtype == data.dtype
+    return (0 < data.ndim and data.nbytes <= SMALL_PARAM_BYTES and data.flags.c_contiguous
+            and grad.shape == data.shape and grad.dtype == data.dtype)
 
 
 def _kind(param, state):
@@ -98,6 +100,7 @@ class Pack:
                 value = self._install(key, np.concatenate([state[key] for state in states], axis=None))
             self._flat_state[key] = value
         self._datas = [param.data for param in params]
+        self._flat_datas = [data.reshape(-1) for data in self._datas]  # views: the arrays are C-contiguous
         self._shapes = [data.shape for data in self._datas]
         self._dtype = dtype
         self._snapshot()
@@ -132,7 +135,7 @@ class Pack:
 
     def step(self, optimizer, group):
         """One step of every member: gather, one `optimizer._update_arrays`, keep the state, write each parameter."""
-        np.concatenate([param.data for param in self.params], axis=None, out=self._flat_param)
+        np.concatenate(self._flat_datas, out=self._flat_param)  # the members' arrays, as `intact` checked
         np.concatenate([param.grad for param in self.params], axis=None, out=self._flat_grad)
         value, new_state = optimizer._update_arrays(self._flat_param, self._flat_grad, self._flat_state, group)
         self._keep(new_state)

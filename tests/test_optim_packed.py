@@ -218,8 +218,8 @@ def test_a_parameter_added_later_is_stepped_like_the_others(monkeypatch):
 
 
 @pytest.mark.parametrize("new_array", [lambda data: data.astype(np.float32),  # as Module.float() does
-                                       lambda data: data.copy()],
-                         ids=["cast to float32", "same dtype"])
+                                       lambda data: data.copy(), lambda data: np.array(data, order="F")],
+                         ids=["cast to float32", "same dtype", "Fortran order"])
 def test_parameters_given_new_arrays_mid_training_are_stepped_in_their_new_arrays(new_array, monkeypatch):
     def replaced_midway():
         params = make_params()
