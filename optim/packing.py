@@ -117,8 +117,11 @@ class Pack:
         return buffer
 
     def _snapshot(self):
-        """Remember the objects in every member's state, for `intact`: a copy of each dict."""
+        """Remember the objects in every member's state, for `intact`: a copy of each dict (`_keep` writes the new
+        scalars into both), and per member the tuple that `intact` reads, with live views of both dicts' values."""
         self._expected = [dict(state) for state in self.states]
+        self._members = list(zip(self.params, self._datas, self._shapes, self.states,
+                                 map(dict.values, self.states), map(dict.values, self._expected)))
 
     def intact(self, optimizer_state):
         """Whether every member (all have grads) keeps the data array it had when packed (so its shape and dtype)
@@ -127,10 +130,9 @@ class Pack:
         dtype = self._dtype
         return all(
             param.data is data and param.grad.shape == shape and param.grad.dtype == dtype
-            and optimizer_state.get(param) is state and len(state) == len(expected)
-            and all(map(operator.is_, state.values(), expected.values()))
-            for param, data, shape, state, expected in zip(self.params, self._datas, self._shapes, self.states,
-                                                           self._expected)
+            and optimizer_state.get(param) is state and len(values) == len(expected)
+            and all(map(operator.is_, values, expected))
+            for param, data, shape, state, values, expected in self._members
         )
 
     def step(self, optimizer, group):
