@@ -4,7 +4,7 @@ import traceback
 
 import numpy as np
 
-from .grad_mode import _state
+from .grad_mode import _local
 from .tensor import Tensor, shapes_text
 
 _LIBRARY_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,16 +24,17 @@ class detect_anomaly:
         self.enabled = enabled
 
     def __enter__(self):
-        self._previous = _state.anomaly
-        _state.anomaly = self.enabled
+        state = _local.state
+        self._previous = state.anomaly
+        state.anomaly = self.enabled
 
     def __exit__(self, *exc):
-        _state.anomaly = self._previous
+        _local.state.anomaly = self._previous
 
 
 def is_anomaly_enabled():
     """Whether anomaly detection is on in this thread."""
-    return _state.anomaly
+    return _local.state.anomaly
 
 
 def user_frame():
@@ -54,7 +55,7 @@ def check_forward(name, inputs, out):
     """Raise if a forward output holds NaN or Inf."""
     if out.dtype.kind == "f" and not np.isfinite(out).all():
         raise AnomalyError(f"forward of op {name} produced {_bad_values(out)} "
-                           f"(scope: {_scope_text(_state.scope)}; input shapes {shapes_text(inputs)}; "
+                           f"(scope: {_scope_text(_local.state.scope)}; input shapes {shapes_text(inputs)}; "
                            f"at {user_frame()})")
 
 

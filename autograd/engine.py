@@ -4,7 +4,7 @@ import sys
 import numpy as np
 
 from . import anomaly
-from .grad_mode import _state, enable_grad, no_grad
+from .grad_mode import _local, enable_grad, no_grad
 from .tensor import Tensor
 
 
@@ -81,7 +81,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     _check_walkable(order, where)
     wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
-    anomaly_mode = _state.anomaly
+    anomaly_mode = _local.state.anomaly
     # A gradient may become a leaf's .grad without a copy when only the engine refers to it. Reference
     # counts say so only for plain arrays (not in create_graph, where Tensors wrap them) and only
     # without a trace or profile function (a debugger's or coverage's snapshot of locals adds references).

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import anomaly
-from .grad_mode import _state
+from .grad_mode import _local
 from .tensor import _EMPTY, Tensor, shapes_text
 
 
@@ -71,20 +71,20 @@ class VariadicPrimitive(Primitive):
 
 def make_result(op, inputs, params, out):
     """The output Tensor of `op`; it records the op, its inputs and their versions when grad is needed."""
-    anomaly_mode = _state.anomaly  # each read of the thread-local state costs a lookup
-    if anomaly_mode:
+    state = _local.state  # one read of the thread-local object, then plain reads of its fields
+    if state.anomaly:
         anomaly.check_forward(op.name, inputs, out)
     result = Tensor._make(out)
-    if _state.grad_enabled:
+    if state.grad_enabled:
         for tensor in inputs:
             if tensor._requires_grad:
                 result._requires_grad = True
                 result._op = op
                 result._parents = inputs
                 result._params = params or _EMPTY  # one shared empty dict
-                result._scope = _state.scope
+                result._scope = state.scope
                 result._saved_versions = tuple([t._version for t in inputs])
-                if anomaly_mode:
+                if state.anomaly:
                     result._trace = anomaly.user_frame()
                 break
     return result

@@ -260,17 +260,18 @@ def test_no_grad_as_decorator():
     assert not double(tensor(1.0, requires_grad=True)).requires_grad
 
 
-def test_grad_mode_is_per_thread():
+def test_grad_mode_and_scope_are_per_thread():
     seen = []
 
     def worker():
-        seen.append(autograd.is_grad_enabled())
+        seen.append((autograd.is_grad_enabled(), autograd.current_scope()))
 
-    with autograd.no_grad():
+    with autograd.no_grad(), autograd.scope("net", "Sequential") as outer:
         thread = threading.Thread(target=worker)
         thread.start()
         thread.join()
-    assert seen == [True]
+        assert not autograd.is_grad_enabled() and autograd.current_scope() == (outer,)
+    assert seen == [(True, ())]
 
 
 def test_grad_returns_tensors_and_leaves_dot_grad_alone():
