@@ -92,13 +92,26 @@ class scope:
         return f"{self.path}: {self.kind}"
 
     def __enter__(self):
-        state = _local.state
-        state.scope += (self,)
+        push_scope(self)
         return self
 
     def __exit__(self, exc_type, exc, traceback):
-        state = _local.state  # the stack of this thread, so a scope may be entered anywhere
-        state.scope = state.scope[:-1]
+        pop_scope(_local.state)  # the stack of this thread, so a scope may be entered anywhere
+
+
+def push_scope(frame):
+    """Put `frame` on top of this thread's scope stack; returns this thread's state, for `pop_scope`.
+
+    `with frame:` does this; `nn.Module.__call__` pairs it with `pop_scope` in try/finally (cheaper than `with`).
+    """
+    state = _local.state
+    state.scope += (frame,)
+    return state
+
+
+def pop_scope(state):
+    """Take the top frame off the scope stack of `state` (what `push_scope` returned in this thread)."""
+    state.scope = state.scope[:-1]
 
 
 def current_scope():

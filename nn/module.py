@@ -4,7 +4,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from autograd import Tensor, scope
+from autograd import Tensor
+from autograd.grad_mode import pop_scope, push_scope, scope
 
 from .parameter import Parameter
 
@@ -43,10 +44,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *inputs, **kwargs):
-        with scope(self._scope_path, type(self).__name__):
+        state = push_scope(scope(self._scope_path, type(self).__name__))
+        try:
             for hook in self._forward_pre_hooks:
                 hook(self, inputs)
             return self.forward(*inputs, **kwargs)
+        finally:
+            pop_scope(state)
 
     def register_forward_pre_hook(self, hook):
         """Run `hook(module, inputs)` before every forward (as PyTorch; weight_norm uses it)."""

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import nn
-from autograd import Tensor, current_scope, tensor
+from autograd import Tensor, current_scope, scope, tensor
 from test_nn_reference import assert_close
 
 
@@ -79,6 +79,18 @@ def test_call_runs_forward_inside_the_module_scope():
     x = Tensor(np.ones((1, 2)), requires_grad=True)
     y = nn.Sequential(nn.Linear(2, 2))(x)
     assert [frame.path for frame in y.scope] == ["sequential", "sequential.0"] and out.shape == (1,)
+
+
+def test_a_forward_that_raises_leaves_the_scope_stack_as_it_found_it():
+    class Failing(nn.Module):
+        def forward(self, x):
+            raise ValueError("bad input")
+
+    with scope("block", "Block") as outer:
+        with pytest.raises(ValueError, match="bad input"):
+            nn.Sequential(Failing())(tensor(1.0))
+        assert current_scope() == (outer,)
+    assert current_scope() == ()
 
 
 def test_assigning_a_plain_tensor_to_a_parameter_name_is_refused():
