@@ -132,7 +132,10 @@ def _check_walkable(tensors, where):
             raise RuntimeError(
                 f"{where}: this graph was already walked by a backward (through op {tensor.op}); "
                 "pass retain_graph=True to the first backward to walk it again")
-        if tensor._saved_versions != tuple([parent._version for parent in tensor._parents]):
+        versions = []  # a loop: a comprehension is a call (CPython <= 3.11)
+        for parent in tensor._parents:
+            versions.append(parent._version)
+        if tensor._saved_versions != tuple(versions):
             _refuse_modified(tensor, where)
 
 

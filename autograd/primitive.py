@@ -83,7 +83,10 @@ def make_result(op, inputs, params, out):
                 result._parents = inputs
                 result._params = params or _EMPTY  # one shared empty dict
                 result._scope = state.scope
-                result._saved_versions = tuple([t._version for t in inputs])
+                versions = []  # a loop, as in Primitive.vjp
+                for t in inputs:
+                    versions.append(t._version)
+                result._saved_versions = tuple(versions)
                 if state.anomaly:
                     result._trace = anomaly.user_frame()
                 break
