@@ -93,6 +93,14 @@ def test_a_forward_that_raises_leaves_the_scope_stack_as_it_found_it():
     assert current_scope() == ()
 
 
+def test_sequential_skips_a_child_set_to_none_as_children_does():
+    net = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    setattr(net, "1", None)
+    x = tensor([[-1.0, 2.0]])
+    assert list(net.children()) == [net[0]]
+    np.testing.assert_array_equal(net(x).data, net[0](x).data)
+
+
 def test_assigning_a_plain_tensor_to_a_parameter_name_is_refused():
     linear = nn.Linear(2, 2)
     with pytest.raises(TypeError, match="cannot assign Tensor as parameter 'weight'"):
