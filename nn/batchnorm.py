@@ -3,7 +3,7 @@ import numpy as np
 
 from autograd import as_tensor, ones, tensor, zeros
 
-from .batchnorm_functional import batch_norm, check_batch_norm_input
+from .batchnorm_functional import batch_norm_of_checked_input, check_batch_norm_input
 from .module import Module
 from .parameter import Parameter
 
@@ -72,9 +72,8 @@ class BatchNorm1d(Module):
         momentum = 0.0 if self.momentum is None else self.momentum
         if update_stats and self.momentum is None:
             momentum = 1.0 / (self.num_batches_tracked.item() + 1)  # the cumulative average
-        out = batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
-                         training=self.training or not self.track_running_stats, momentum=momentum,
-                         eps=self.eps, fused=self.fused)
+        out = batch_norm_of_checked_input(input, self.running_mean, self.running_var, self.weight, self.bias,
+                                          self.training or not self.track_running_stats, momentum, self.eps, self.fused)
         if update_stats:
             self.num_batches_tracked.data[()] += 1  # on the 0-d array's scalar: a tenth of an in-place ufunc's time
             self.num_batches_tracked.mark_modified(type(self).__name__)

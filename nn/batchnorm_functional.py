@@ -15,15 +15,15 @@ def check_batch_norm_input(input, op):
 
 
 def _check_arguments(input, running_mean, running_var, weight, bias, training):
-    check_batch_norm_input(input, "batch_norm")
-    channels = input.shape[1]
+    """Raise unless the other arguments suit `input`, which has passed `check_batch_norm_input`."""
+    expected = input.shape[1:2]
     for label, tensor in (("running_mean", running_mean), ("running_var", running_var),
                           ("weight", weight), ("bias", bias)):
         if tensor is None:
             continue
-        shape = as_tensor(tensor).shape
-        if shape != (channels,):
-            raise ValueError(f"batch_norm: {label} must have shape ({channels},) for input of shape {input.shape}, "
+        shape = as_tensor(tensor).data.shape
+        if shape != expected:
+            raise ValueError(f"batch_norm: {label} must have shape {expected} for input of shape {input.shape}, "
                              f"got {shape}")
     for label, tensor in (("running_mean", running_mean), ("running_var", running_var)):
         if tensor is not None and not isinstance(tensor, Tensor):
@@ -63,6 +63,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     training=False: normalise with running_mean and running_var.
     """
     input = as_tensor(input)
+    check_batch_norm_input(input, "batch_norm")
+    return batch_norm_of_checked_input(input, running_mean, running_var, weight, bias, training, momentum, eps, fused)
+
+
+def batch_norm_of_checked_input(input, running_mean, running_var, weight, bias, training, momentum, eps, fused):
+    """`batch_norm` of an input Tensor that has passed `check_batch_norm_input` (BatchNorm1d checks it itself)."""
     _check_arguments(input, running_mean, running_var, weight, bias, training)
     if not training:
         xhat = (input - per_channel(running_mean, input)) / ops.sqrt(per_channel(running_var, input) + eps)
