@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .batchnorm_steps import channel_axes, channel_sums, gamma_array, normalize_batch, per_channel, values_per_channel
+from .batchnorm_steps import channel_axes, channel_sums, gamma_vector, normalize_batch, per_channel, values_per_channel
 
 
 def _array(value, label):
@@ -20,7 +20,7 @@ def _array(value, label):
 
 
 def _inputs(grad_out, x, weight):
-    """Check shapes and return (grad_out, x, gamma) as arrays; gamma is 1 when `weight` is None."""
+    """Check shapes and return (grad_out, x, gamma) as arrays, gamma a (C,) vector (ones when `weight` is None)."""
     grad_out, x = _array(grad_out, "grad_out"), _array(x, "x")
     if x.ndim not in (2, 3):
         raise ValueError(f"batch_norm_backward: x must be (N, C) or (N, C, L), got shape {x.shape}")
@@ -31,11 +31,12 @@ def _inputs(grad_out, x, weight):
         if weight.shape != (x.shape[1],):
             raise ValueError(f"batch_norm_backward: weight must have shape ({x.shape[1]},) for x of shape {x.shape}, "
                              f"got {weight.shape}")
-    return grad_out, x, gamma_array(weight, x)
+    return grad_out, x, gamma_vector(weight, x)
 
 
-def compact_backward(grad_out, centered, std, gamma):
-    """The compact formula from the forward's centered input x - mu and sigma: (grad_x, grad_weight, grad_bias).
+def compact_backward(grad_out, centered, std, scale):
+    """The compact formula from the forward's centered input x - mu and the (C,) vectors sigma and
+    scale = gamma / sigma: (grad_x, grad_weight, grad_bias).
 
         dx = gamma / (m sigma) * (m dy - sum(dy) - xhat * sum(dy xhat))
         dgamma = sum(dy xhat),  dbeta = sum(dy)
@@ -49,11 +50,11 @@ def compact_backward(grad_out, centered, std, gamma):
     m = values_per_channel(grad_out)
     sum_dy = channel_sums(grad_out)
     grad_x = np.multiply(grad_out, centered)
-    sum_dy_xhat = channel_sums(grad_x) / std.reshape(-1)
-    np.multiply(centered, per_channel(sum_dy_xhat / m, grad_out) / std, out=grad_x)
+    sum_dy_xhat = channel_sums(grad_x) / std
+    np.multiply(centered, per_channel(sum_dy_xhat / m / std, grad_out), out=grad_x)
     grad_x += per_channel(sum_dy / m, grad_out)
     np.subtract(grad_out, grad_x, out=grad_x)
-    grad_x *= gamma / std
+    grad_x *= per_channel(scale, grad_out)
     return grad_x, sum_dy_xhat, sum_dy
 
 
@@ -68,7 +69,8 @@ def batch_norm_backward(grad_out, x, weight, eps=1e-5):
     """
     grad_out, x, gamma = _inputs(grad_out, x, weight)
     steps = normalize_batch(x, eps)
-    return compact_backward(grad_out, steps.centered, steps.std, gamma)
+    std = steps.std.reshape(-1)
+    return compact_backward(grad_out, steps.centered, std, gamma / std)
 
 
 def batch_norm_backward_staged(grad_out, x, weight, eps=1e-5):
@@ -92,7 +94,7 @@ def batch_norm_backward_staged(grad_out, x, weight, eps=1e-5):
     # y = gamma * xhat + beta: beta gets the sum of dy, gamma the sum of dy * xhat
     grad_bias = grad_out.sum(axis=axes)
     grad_weight = (grad_out * steps.xhat).sum(axis=axes)
-    grad_xhat = grad_out * gamma
+    grad_xhat = grad_out * per_channel(gamma, x)
     # xhat = centered / std: the direct path to centered, and d(a/b)/db = -a / b^2 summed for std
     grad_x_vanilla = grad_xhat / steps.std
     grad_std = (grad_xhat * -steps.centered / steps.std ** 2).sum(axis=axes, keepdims=True)

@@ -4,11 +4,12 @@ import numpy as np
 from autograd import Function
 
 from .batchnorm_backward import compact_backward
-from .batchnorm_steps import channel_means, gamma_array, per_channel
+from .batchnorm_steps import channel_means, gamma_vector, per_channel
 
 
 def fused_forward(x, gamma, bias, eps):
-    """Algorithm 1 on arrays in a few passes: returns (y, centered, std, mean, var), mean and var as (C,) vectors.
+    """Algorithm 1 on arrays in a few passes: returns (y, centered, std, scale, mean, var), all but y and centered
+    (C,) vectors, scale = gamma / std.
 
     The steps of `normalize_batch` then `scale_and_shift`, equal up to rounding: the means here are
     `channel_means` (BLAS products), and xhat is never formed, since y = gamma xhat + beta =
@@ -19,11 +20,12 @@ def fused_forward(x, gamma, bias, eps):
     centered = np.subtract(x, per_channel(mean, x))    # x_i - mu_B
     out = np.multiply(centered, centered)              # (x_i - mu_B)^2, in the output's buffer
     var = channel_means(out)                           # sigma_B^2 = 1/m sum (x_i - mu_B)^2
-    std = np.sqrt(per_channel(var, x) + eps)           # sigma = sqrt(sigma_B^2 + eps)
-    np.multiply(centered, gamma / std, out=out)        # y_i = gamma xhat_i = gamma / sigma (x_i - mu_B) ...
+    std = np.sqrt(var + eps)                           # sigma = sqrt(sigma_B^2 + eps)
+    scale = gamma / std                                # gamma / sigma
+    np.multiply(centered, per_channel(scale, x), out=out)  # y_i = gamma xhat_i = (x_i - mu_B) gamma / sigma ...
     if bias is not None:
         out += per_channel(bias, x)                    # ... + beta
-    return out, centered, std, mean, var
+    return out, centered, std, scale, mean, var
 
 
 class FusedBatchNorm(Function):
@@ -37,15 +39,14 @@ class FusedBatchNorm(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias, eps, stats=None):
-        gamma = gamma_array(weight, x)
-        out, centered, std, mean, var = fused_forward(x, gamma, bias, eps)
-        ctx.save_for_backward(centered, std, gamma)
+        out, centered, std, scale, mean, var = fused_forward(x, gamma_vector(weight, x), bias, eps)
+        ctx.save_for_backward(centered, std, scale)
         if stats is not None:
             stats.update(mean=mean, var=var)
         return out
 
     @staticmethod
     def backward(ctx, grad_out):
-        centered, std, gamma = ctx.saved
-        grad_x, grad_weight, grad_bias = compact_backward(grad_out, centered, std, gamma)
+        centered, std, scale = ctx.saved
+        grad_x, grad_weight, grad_bias = compact_backward(grad_out, centered, std, scale)
         return grad_x, grad_weight, grad_bias, None

@@ -74,10 +74,9 @@ def per_channel(vector, input):
     return vector if input.ndim == 2 else vector.reshape(channel_shape(input))
 
 
-def gamma_array(weight, input):
-    """The scale gamma as an array that broadcasts against the array `input` (ones when `weight` is None); for
-    (N, C) input a weight is returned as it is, not copied."""
-    return per_channel(np.ones(input.shape[1], input.dtype) if weight is None else weight, input)
+def gamma_vector(weight, input):
+    """The scale gamma as a (C,) vector: `weight` as it is (not copied), or ones when it is None."""
+    return np.ones(input.shape[1], input.dtype) if weight is None else weight
 
 
 def scale_and_shift(xhat, weight, bias):
