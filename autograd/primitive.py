@@ -50,7 +50,7 @@ class Primitive:
     def vjp(self, grad_out, ans, inputs, params, needs_grad, create_graph):
         """Gradients for each input (None where `needs_grad` is False)."""
         vjps = self.vjps
-        grads = []  # a loop: a comprehension is a call a node (CPython <= 3.11)
+        grads = []  # a loop: a comprehension is a call per node (CPython <= 3.11)
         for i, needed in enumerate(needs_grad):
             grads.append(vjps[i](grad_out, ans, *inputs, **params) if needed else None)
         return grads

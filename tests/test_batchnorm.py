@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nn
@@ -284,6 +284,7 @@ def test_python_dash_m_nn_reports_a_mismatch(monkeypatch, capsys):
 
 
 @settings(max_examples=40, deadline=None)
+@example(shape=(3, 5), seed=0, location=-64.0, scale=0.015625, eps=1e-5)  # far from zero: 1.2e-12 relative
 @given(shape=st.sampled_from([(2, 1), (3, 5), (16, 2), (2, 3, 1), (3, 2, 4)]), seed=st.integers(0, 2 ** 32 - 1),
        location=st.floats(-100, 100), scale=st.floats(1e-2, 1e2), eps=st.sampled_from([1e-5, 1e-3, 0.1]))
 def test_hand_derived_backward_equals_autodiff_for_any_batch(shape, seed, location, scale, eps):
@@ -293,11 +294,17 @@ def test_hand_derived_backward_equals_autodiff_for_any_batch(shape, seed, locati
     expected = _autodiff(grad_out, x, weight, eps)
     # grad_x is a difference of terms of size |gamma dy / sigma|; when they cancel (m = 2, say)
     # both results are rounding noise of that size, so the error is measured against it
-    sigma = np.sqrt(x.var(axis=(0, 2) if x.ndim == 3 else 0) + eps)
+    axes = (0, 2) if x.ndim == 3 else 0
+    sigma = np.sqrt(x.var(axis=axes) + eps)
     term_size = np.abs(grad_out).max() * np.abs(weight).max() / sigma.min()
+    # each method rounds the mean mu to about u |mu| in its own way, which moves every centered value,
+    # and so grad_x, by about u |mu| / sigma relative: far from zero (mu = -64, sigma = 0.016) that
+    # exceeds 1e-12; the largest seen is 1.9 u (1 + |mu| / sigma)
+    conditioning = 1 + (np.abs(x.mean(axis=axes)) / sigma).max()
+    bound = (1e-12 + 16 * np.finfo(np.float64).eps * conditioning) * term_size
     for method in (F.batch_norm_backward, lambda *a: F.batch_norm_backward_staged(*a)[:3], _fused):
         grad_x, grad_weight, grad_bias = method(grad_out, x, weight, eps)
-        assert np.abs(grad_x - expected[0]).max() <= 1e-12 * term_size
+        assert np.abs(grad_x - expected[0]).max() <= bound
         assert rel_error(grad_weight, expected[1]) < 1e-10 and rel_error(grad_bias, expected[2]) < 1e-10
 
 
