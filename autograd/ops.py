@@ -191,6 +191,8 @@ def _max_shift(x, axis):
     if x.size == 0:
         return np.zeros(_kept_shape(x.shape, axis), x.dtype)
     shift = _max_kept(x, axis)
+    if shift.dtype.kind == "f" and np.count_nonzero(np.isfinite(shift)) == shift.size:
+        return shift  # the common case, found at half the cost of np.where's copy
     return np.where(np.isfinite(shift), shift, 0)  # all -inf (or an inf) along the axis: no shift
 
 
