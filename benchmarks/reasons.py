@@ -1,7 +1,7 @@
 """Why a target is missed, by case key (shown in RESULTS.md only when it is missed)."""
 
-_TINY = ("At this size the step is interpreter work, not arithmetic: about 3.1 million instructions per step "
-         "(callgrind, float64, AMD EPYC host; 2.5 million in float32), against 2.58 million (2.24 million in "
+_TINY = ("At this size the step is interpreter work, not arithmetic: about 2.9 million instructions per step "
+         "(callgrind, float64, AMD EPYC host; 2.3 million in float32), against 2.58 million (2.24 million in "
          "float32) for the hand-written NumPy step. "
          "The same step at batch 4 and widths 4-4-4-2, with next to no arithmetic, takes 201 µs against 269 µs "
          "at the tiny size (float64, AMD EPYC host; PyTorch's: 370 against 561 µs): three quarters of the tiny "
