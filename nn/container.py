@@ -13,9 +13,8 @@ class Sequential(Module):
             self.add_module(str(index), module)
 
     def forward(self, input):
-        for module in self._modules.values():  # children() without its two generators
-            if module is not None:
-                input = module(input)
+        for module in self.children():
+            input = module(input)
         return input
 
     def __len__(self):

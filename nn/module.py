@@ -200,9 +200,8 @@ class Module:
                 yield key, child
 
     def children(self):
-        """The direct child modules."""
-        for _, child in self.named_children():
-            yield child
+        """The direct child modules (one generator over the registry: Sequential's forward walks it every call)."""
+        return (child for child in self._modules.values() if child is not None)
 
     def _named_members(self, registry, recurse):
         seen = set()
