@@ -86,11 +86,19 @@ def make_result(op, inputs, params, out):
                 versions = []  # a loop, as in Primitive.vjp
                 for t in inputs:
                     versions.append(t._version)
-                result._saved_versions = tuple(versions)
+                # inputs never modified in place (the usual case) share one tuple of zeros: an object fewer per op
+                # for the garbage collector to count and scan
+                result._saved_versions = tuple(versions) if any(versions) else _zero_versions(len(versions))
                 if state.anomaly:
                     result._trace = anomaly.user_frame()
                 break
     return result
+
+
+@functools.lru_cache(maxsize=None)
+def _zero_versions(count):
+    """The tuple of `count` zeros, the saved versions of every op whose inputs were never modified in place."""
+    return (0,) * count
 
 
 def _renamed(exc, message):
