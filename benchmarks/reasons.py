@@ -46,13 +46,14 @@ REASONS = {
            "allocate three full-size arrays (the output, the centered input and dx)."),
     "chain": ("Python's cyclic garbage collector: while the forward builds the graph, each op leaves two "
               "objects the collector tracks (its result and the tuple of its inputs; a Python number operand is "
-              "one shared constant), and a full collection, which scans every live one, runs whenever the objects "
-              "added since the last reach a quarter of those it holds, so a graph that outgrows the rest of the "
-              "heap is scanned several times over. Timed with gc callbacks (AMD host), full collections cost "
-              "1.19 µs per op in the 100,000-op chain's forward, 0.21 µs in the 10,000-op one and none in the "
-              "1,000-op one; the backward's walk keeps no object per node and runs none (it cost 0.87 µs per op "
-              "in the 100,000-op chain while the walk kept an iterator per node). The per-op cost also rises "
-              "once the graph outgrows the CPU caches."),
+              "one shared constant, and inputs never modified in place share one tuple of saved versions), and a "
+              "full collection, which scans every live one, runs whenever the objects added since the last reach "
+              "a quarter of those it holds, so a graph that outgrows the rest of the heap is scanned several times "
+              "over. Timed with gc callbacks (AMD host), the 100,000-op chain's forward ran 2 full collections, "
+              "0.65 µs per op (4 of them, 1.3-1.8 µs per op, while each op also left a tuple of versions of its "
+              "own), the 10,000-op one at most 1 and the 1,000-op one none; the backward's walk keeps no object "
+              "per node and runs none (it cost 0.87 µs per op in the 100,000-op chain while the walk kept an "
+              "iterator per node). The per-op cost also rises once the graph outgrows the CPU caches."),
     "scalar": ("Each 0-d Tensor op goes through NumPy (a ufunc call and a 0-d array, about 1 µs) where "
                "micrograd does Python float arithmetic; the engine's bookkeeping per op is otherwise comparable."),
 }
