@@ -97,6 +97,7 @@ def test_forward_leaves_two_tracked_objects_per_op():
     brings the next collection nearer, and a full one scans every live object)."""
     x = tensor(np.ones(4), requires_grad=True)
     y = x * 1.0
+    was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()
     try:
@@ -105,7 +106,8 @@ def test_forward_leaves_two_tracked_objects_per_op():
             y = y * 1.0
         made = len(gc.get_objects()) - before
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
     assert 2_000 <= made <= 2_010, f"{made} tracked objects made by 1,000 ops"
 
 
