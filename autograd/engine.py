@@ -74,9 +74,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 f"{where}: the output does not require grad (no input has requires_grad=True, "
                 "or it was computed under no_grad)")
     pending = {}  # tensor -> the sum of the gradients reaching it so far
-    for output, grad in zip(outputs, grads):
-        grad = _initial_grad(output, grad, create_graph, where)
-        pending[output] = _accumulate(pending.get(output), grad)
+    _add_to_pending(pending, outputs, [_initial_grad(output, grad, create_graph, where)
+                                       for output, grad in zip(outputs, grads)])
     order = postorder(outputs)  # walked in reverse: every tensor before its parents
     _check_walkable(order, where)
     wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
@@ -113,7 +112,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             parent_grads = op.vjp(grad, value, parent_values, tensor._params, needs_grad, create_graph)
             if anomaly_mode:
                 anomaly.check_backward(tensor, parent_grads)
-            _pass_to_parents(pending, parents, parent_grads)
+            _add_to_pending(pending, parents, parent_grads)
             del parent_grads  # the engine holds each gradient in `pending` only (see _add_to_grad)
     if not retain_graph:
         for tensor in order:
@@ -151,14 +150,12 @@ def _refuse_modified(tensor, where):
                 "before optimizer.step())")
 
 
-def _accumulate(total, grad):
-    return grad if total is None else total + grad
-
-
-def _pass_to_parents(pending, parents, parent_grads):
-    for parent, parent_grad in zip(parents, parent_grads):
-        if parent_grad is not None:
-            pending[parent] = _accumulate(pending.get(parent), parent_grad)
+def _add_to_pending(pending, tensors, grads):
+    """Add each gradient that is not None to the sum `pending` holds for its tensor (a first one is taken as it is)."""
+    for tensor, grad in zip(tensors, grads):
+        if grad is not None:
+            total = pending.get(tensor)
+            pending[tensor] = grad if total is None else total + grad
 
 
 def _add_to_grad(tensor, grad, adoptable):
