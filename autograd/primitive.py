@@ -36,7 +36,9 @@ class Primitive:
     def apply(self, args, params):
         """Run the forward on Tensors and record the op when grad is needed."""
         inputs = as_tensors(args)
-        arrays = [t.data for t in inputs]
+        arrays = []  # a loop, as in Primitive.vjp
+        for tensor in inputs:
+            arrays.append(tensor.data)
         try:
             out = self.forward(*arrays, **params)
         except (ValueError, IndexError, TypeError) as exc:
