@@ -77,7 +77,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     _add_to_pending(pending, outputs, [_initial_grad(output, grad, create_graph, where)
                                        for output, grad in zip(outputs, grads)])
     order = postorder(outputs)  # walked in reverse: every tensor before its parents
-    _check_walkable(order, where)
+    nodes = _walkable_nodes(order, where)
     wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
     results = [None] * (0 if inputs is None else len(inputs))
     anomaly_mode = _local.state.anomaly
@@ -115,15 +115,15 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             _add_to_pending(pending, parents, parent_grads)
             del parent_grads  # the engine holds each gradient in `pending` only (see _add_to_grad)
     if not retain_graph:
-        for tensor in order:
-            if tensor._op is not None:
-                tensor._freed = True
+        for tensor in nodes:
+            tensor._freed = True
     return results
 
 
-def _check_walkable(tensors, where):
-    """Refuse a graph that a backward already walked, or whose saved inputs changed in place since (before
-    any gradient moves, so a refused backward changes nothing)."""
+def _walkable_nodes(tensors, where):
+    """The tensors among `tensors` that ops made; first refuse a graph that a backward already walked, or whose
+    saved inputs changed in place since (before any gradient moves, so a refused backward changes nothing)."""
+    nodes = []
     for tensor in tensors:
         if tensor._op is None:
             continue
@@ -136,6 +136,8 @@ def _check_walkable(tensors, where):
             versions.append(parent._version)
         if tensor._saved_versions != tuple(versions):
             _refuse_modified(tensor, where)
+        nodes.append(tensor)
+    return nodes
 
 
 def _refuse_modified(tensor, where):
