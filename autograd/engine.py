@@ -2,6 +2,7 @@
 import sys
 
 import numpy as np
+from numpy import ndarray  # read per op: a global is cached, np.<name> is not (NumPy has a module __getattr__)
 
 from . import anomaly
 from .grad_mode import _local, enable_grad, no_grad
@@ -180,7 +181,7 @@ def _add_to_grad(tensor, grad, adoptable):
 
 def _same_layout(grad, data):
     """Whether `grad` owns writeable C-ordered memory of `data`'s shape and dtype (and `data` is C-ordered)."""
-    if type(grad) is not np.ndarray or grad.base is not None or grad.shape != data.shape or grad.dtype != data.dtype:
+    if type(grad) is not ndarray or grad.base is not None or grad.shape != data.shape or grad.dtype != data.dtype:
         return False
     flags = grad.flags  # a new flags object at every read
     return flags.writeable and flags.c_contiguous and data.flags.c_contiguous

@@ -1,5 +1,5 @@
 """Custom ops with a hand-written backward on NumPy arrays."""
-import numpy as np
+from numpy import asarray, ndarray  # read per op: a global is cached, np.<name> is not (NumPy has a module __getattr__)
 
 from .primitive import VariadicPrimitive, make_result, numeric_array
 from .tensor import Tensor
@@ -72,7 +72,7 @@ class Function:
         for position, arg in enumerate(args):
             if isinstance(arg, Tensor):
                 values[position] = arg.data
-            elif isinstance(arg, np.ndarray):
+            elif isinstance(arg, ndarray):
                 arg = Tensor._make(numeric_array(arg))
             else:
                 needs_input_grad.append(False)
@@ -82,7 +82,7 @@ class Function:
             needs_input_grad.append(arg._requires_grad)
         ctx = Context(tuple(needs_input_grad))
         out = cls.forward(ctx, *values)
-        out = out if type(out) is np.ndarray else np.asarray(out)
+        out = out if type(out) is ndarray else asarray(out)
         return make_result(cls, tuple(tensors), {"ctx": ctx, "positions": positions}, out)
 
     @classmethod
@@ -98,7 +98,7 @@ class Function:
         for i, position in enumerate(params["positions"]):
             grad = grads[position] if position < len(grads) else None
             if grad is not None and needs_grad[i]:
-                grad = np.asarray(grad)
+                grad = asarray(grad)
                 if grad.shape != inputs[i].shape:
                     raise ValueError(
                         f"{cls.name}.backward returned a gradient of shape {grad.shape} for input {position}, "

@@ -8,6 +8,7 @@ import functools
 import math
 
 import numpy as np
+from numpy import dot, ndarray  # read per op: a global is cached, np.<name> is not (NumPy has a module __getattr__)
 
 from .primitive import Primitive, VariadicPrimitive
 from .tensor import Tensor
@@ -29,8 +30,8 @@ def product(a, b):
     """a @ b. Two arrays of one or two axes go through np.dot, which makes np.matmul's BLAS call without
     its ufunc machinery (0.2-0.8 us less a call at teaching sizes); Tensors (a VJP under create_graph),
     stacks of matrices and 0-d operands (which @ refuses) go through @."""
-    if type(a) is np.ndarray and type(b) is np.ndarray and 0 < a.ndim <= 2 and 0 < b.ndim <= 2:
-        return np.dot(a, b)
+    if type(a) is ndarray and type(b) is ndarray and 0 < a.ndim <= 2 and 0 < b.ndim <= 2:
+        return dot(a, b)
     return a @ b
 
 

@@ -8,6 +8,7 @@ import functools
 import math
 
 import numpy as np
+from numpy import ndarray  # read per op: a global is cached, np.<name> is not (NumPy has a module __getattr__)
 
 from . import anomaly
 from .grad_mode import _local
@@ -44,7 +45,7 @@ class Primitive:
         except (ValueError, IndexError, TypeError) as exc:
             reason = str(exc).removeprefix(f"{self.name}: ")  # NumPy may name the op already
             raise _renamed(exc, f"{self.name}: {reason} (input shapes {shapes_text(arrays)})") from None
-        out = out if type(out) is np.ndarray else np.asarray(out)
+        out = out if type(out) is ndarray else np.asarray(out)
         if len(arrays) > 1:
             check_dtypes(self.name, arrays, out)
         return make_result(self, inputs, params, out)
