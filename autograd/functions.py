@@ -146,14 +146,15 @@ def matmul(a, b):
 def linear(input, weight, bias=None):
     """input @ weight.T + bias in one op, with weight of shape (out_features, in_features) as PyTorch's."""
     input, weight = as_tensor(input), as_tensor(weight)
-    if weight.ndim != 2 or input.ndim < 1 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {input.shape} needs last axis = weight.shape[1]; "
-                         f"weight has shape {weight.shape} (out_features, in_features)")
+    input_shape, weight_shape = input.shape, weight.shape  # each read makes a new tuple
+    if len(weight_shape) != 2 or not input_shape or input_shape[-1] != weight_shape[1]:
+        raise ValueError(f"linear: input of shape {input_shape} needs last axis = weight.shape[1]; "
+                         f"weight has shape {weight_shape} (out_features, in_features)")
     if bias is None:
         return ops.linear(input, weight)
     bias = as_tensor(bias)
-    if bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+    if bias.shape != (weight_shape[0],):
+        raise ValueError(f"linear: bias must have shape ({weight_shape[0]},), got {bias.shape}")
     return ops.linear(input, weight, bias)
 
 
