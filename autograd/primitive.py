@@ -14,6 +14,8 @@ from . import anomaly
 from .grad_mode import _local
 from .tensor import _EMPTY, Tensor, shapes_text
 
+_make_tensor = Tensor._make  # read once: CPython 3.11 does not cache a classmethod read from its class
+
 
 class Primitive:
     """An op with `forward(*arrays, **params)` and `vjps[i](grad_out, ans, *inputs, **params)`."""
@@ -77,7 +79,7 @@ def make_result(op, inputs, params, out):
     state = _local.state  # one read of the thread-local object, then plain reads of its fields
     if state.anomaly:
         anomaly.check_forward(op.name, inputs, out)
-    result = Tensor._make(out)
+    result = _make_tensor(out)
     if state.grad_enabled:
         for tensor in inputs:
             if tensor._requires_grad:
