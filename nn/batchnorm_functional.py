@@ -15,7 +15,8 @@ def check_batch_norm_input(input, op):
 
 
 def _check_arguments(input, running_mean, running_var, weight, bias, training):
-    """Raise unless the other arguments suit `input`, which has passed `check_batch_norm_input`."""
+    """Raise unless the other arguments suit `input`, which has passed `check_batch_norm_input` (training also
+    needs more than one value per channel: `batch_norm_of_checked_input` checks that with m at hand)."""
     expected = input.shape[1:2]
     for label, tensor in (("running_mean", running_mean), ("running_var", running_var),
                           ("weight", weight), ("bias", bias)):
@@ -30,9 +31,6 @@ def _check_arguments(input, running_mean, running_var, weight, bias, training):
             raise TypeError(f"batch_norm: {label} must be a Tensor (it is updated in place), got {type(tensor).__name__}")
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: pass both running_mean and running_var, or neither")
-    if training and values_per_channel(input) <= 1:
-        raise ValueError(f"batch_norm: Expected more than 1 value per channel when training, got input size "
-                         f"{input.shape}")
     if not training and running_mean is None:
         raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
 
@@ -73,6 +71,10 @@ def batch_norm_of_checked_input(input, running_mean, running_var, weight, bias, 
     if not training:
         xhat = (input - per_channel(running_mean, input)) / ops.sqrt(per_channel(running_var, input) + eps)
         return scale_and_shift(xhat, weight, bias)
+    m = values_per_channel(input)
+    if m <= 1:
+        raise ValueError(f"batch_norm: Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape}")
     if fused:
         stats = {}
         out = FusedBatchNorm.apply(input, weight, bias, eps, stats)
@@ -82,5 +84,5 @@ def batch_norm_of_checked_input(input, running_mean, running_var, weight, bias, 
         out = scale_and_shift(steps.xhat, weight, bias)
         mean, var = steps.mean.data.reshape(-1), steps.var.data.reshape(-1)
     if running_mean is not None:
-        update_running_stats(running_mean, running_var, mean, var, values_per_channel(input), momentum)
+        update_running_stats(running_mean, running_var, mean, var, m, momentum)
     return out
