@@ -9,7 +9,8 @@ import numpy as np
 
 from autograd import Tensor
 
-from .batchnorm_steps import channel_axes, channel_sums, gamma_vector, normalize_batch, per_channel, values_per_channel
+from .batchnorm_steps import (channel_axes, channel_sums, count_scalar, gamma_vector, normalize_batch, per_channel,
+                              values_per_channel)
 
 
 def _array(value, label):
@@ -51,8 +52,8 @@ def compact_backward(grad_out, centered, std, scale):
     sum_dy = channel_sums(grad_out)
     grad_x = np.multiply(grad_out, centered)
     sum_dy_xhat = channel_sums(grad_x) / std
-    np.multiply(centered, per_channel(sum_dy_xhat / m / std, grad_out), out=grad_x)
-    grad_x += per_channel(sum_dy / m, grad_out)
+    np.multiply(centered, per_channel(sum_dy_xhat / count_scalar(m, sum_dy_xhat.dtype) / std, grad_out), out=grad_x)
+    grad_x += per_channel(sum_dy / count_scalar(m, sum_dy.dtype), grad_out)
     np.subtract(grad_out, grad_x, out=grad_x)
     grad_x *= per_channel(scale, grad_out)
     return grad_x, sum_dy_xhat, sum_dy

@@ -9,7 +9,7 @@ import nn
 from autograd import GradcheckError, Tensor, grad, gradcheck, numeric_grad, rel_error, toposort
 from autograd.ops import _filled
 from nn import functional as F
-from nn.batchnorm_steps import channel_means, channel_sums, normalize_batch
+from nn.batchnorm_steps import channel_means, channel_sums, count_scalar, normalize_batch
 from test_nn_reference import assert_close
 
 SHAPES = [(8, 3), (6, 4, 5)]
@@ -320,6 +320,16 @@ def test_channel_sums_and_means_equal_numpys(shape, dtype, rng):
     assert_close(means, x.mean(axis=(0,) if x.ndim == 2 else (0, 2)), rtol=1e-12 if dtype == np.float64 else 1e-5)
     ones = _filled(shape[0], 1, np.dtype(dtype))
     assert ones is _filled(shape[0], 1, np.dtype(dtype)) and not ones.flags.writeable  # shared, so never written
+
+
+@pytest.mark.parametrize("count", [2, 32, 100_003])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_count_scalar_is_cached_and_divides_as_the_int(count, dtype, rng):
+    vector = rng.random(5).astype(dtype)
+    scalar = count_scalar(count, np.dtype(dtype))
+    assert count_scalar(count, np.dtype(dtype)) is scalar and not scalar.flags.writeable
+    expected = vector / count
+    assert (vector / scalar).dtype == expected.dtype and np.array_equal(vector / scalar, expected)
 
 
 @pytest.mark.parametrize("shape", [(8, 3), (8, 3, 5)])
