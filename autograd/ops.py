@@ -35,6 +35,16 @@ def product(a, b):
     return a @ b
 
 
+def cached_read_only(make):
+    """Decorator: the arrays that `make` returns, made once per arguments (up to 64 kept) and read-only, since
+    every caller then shares them."""
+    def read_only(*args):
+        array = make(*args)
+        array.flags.writeable = False
+        return array
+    return functools.lru_cache(maxsize=64)(functools.wraps(make)(read_only))
+
+
 def column_sums(matrix):
     """sum_i matrix[i] of an (N, K) array or Tensor, as the product ones(N) @ matrix.
 
@@ -59,12 +69,10 @@ def row_sums(matrix):
     return product(matrix, _filled(matrix.shape[1], 1, matrix.dtype))
 
 
-@functools.lru_cache(maxsize=32)
+@cached_read_only
 def _filled(length, value, dtype):
     """A read-only vector of `length` copies of `value`, made once per length, value and dtype."""
-    vector = np.full(length, value, dtype)
-    vector.flags.writeable = False
-    return vector
+    return np.full(length, value, dtype)
 
 
 def _kept_shape(shape, axis):
@@ -210,12 +218,10 @@ def _rows(target):
     return _arange(len(target)), target
 
 
-@functools.lru_cache(maxsize=32)
+@cached_read_only
 def _arange(length):
     """np.arange(length), read-only and made once per length (a cache hit costs a fifth of np.arange)."""
-    vector = np.arange(length)
-    vector.flags.writeable = False
-    return vector
+    return np.arange(length)
 
 
 def _softmax_cross_entropy(x, target, reduction="none"):

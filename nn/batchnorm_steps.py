@@ -5,7 +5,6 @@ record the graph, so autodiff yields the backward) or plain ndarrays (and then j
 compute: the hand-derived backward reuses the very same steps). The helpers below serve
 the fused op and the hand-derived backward as well.
 """
-import functools
 from collections import namedtuple
 
 import numpy as np
@@ -54,16 +53,14 @@ def values_per_channel(input):
     return input.size // input.shape[1]
 
 
-@functools.lru_cache(maxsize=64)
+@ops.cached_read_only
 def count_scalar(count, dtype):
     """The int `count` as a read-only 0-d array of the dtype NumPy divides an array of `dtype` by it in, cached.
 
     Dividing by it gives the bits of dividing by the int itself, which NumPy converts at every call (at
     about the cost of the division of a (C,) vector).
     """
-    scalar = np.asarray(count, np.result_type(count, dtype))
-    scalar.flags.writeable = False
-    return scalar
+    return np.asarray(count, np.result_type(count, dtype))
 
 
 def normalize_batch(x, eps):
