@@ -69,7 +69,9 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     With `inputs=None`, add into every reached leaf's `.grad`; otherwise return the
     gradients of `inputs` (None where unreached) and leave `.grad` alone.
     """
-    for output in outputs:
+    for position, output in enumerate(outputs):
+        if not isinstance(output, Tensor):
+            raise TypeError(f"{where}: outputs[{position}] must be a Tensor, got {type(output).__name__}")
         if not output._requires_grad:
             raise RuntimeError(
                 f"{where}: the output does not require grad (no input has requires_grad=True, "
@@ -79,8 +81,13 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                                        for output, grad in zip(outputs, grads)])
     order = postorder(outputs)  # walked in reverse: every tensor before its parents
     nodes = _walkable_nodes(order, where)
-    wanted = None if inputs is None else {tensor: i for i, tensor in enumerate(inputs)}
+    wanted = None  # tensor -> its positions in `inputs` (a tensor may be given twice)
+    if inputs is not None:
+        wanted = {}
+        for position, tensor in enumerate(inputs):
+            wanted.setdefault(tensor, []).append(position)
     results = [None] * (0 if inputs is None else len(inputs))
+    leaf_grads = []  # (tensor, grad, adoptable): stored after the walk, so that an error in it changes no .grad
     anomaly_mode = _local.state.anomaly
     # A gradient may become a leaf's .grad without a copy when only the engine refers to it. Reference
     # counts say so only for plain arrays (not in create_graph, where Tensors wrap them) and only
@@ -95,13 +102,13 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 continue
             op = tensor._op
             if wanted is not None:
-                if tensor in wanted:
-                    results[wanted[tensor]] = grad
+                for position in wanted.get(tensor, ()):
+                    results[position] = grad
             elif op is None:
-                adoptable = adopting and sys.getrefcount(grad) == unshared  # before the call adds a reference
-                _add_to_grad(tensor, grad, adoptable)
+                adoptable = adopting and sys.getrefcount(grad) == unshared  # before the list adds a reference
+                leaf_grads.append((tensor, grad, adoptable))
             elif tensor._retains_grad:
-                _add_to_grad(tensor, grad, adoptable=False)
+                leaf_grads.append((tensor, grad, False))
             if op is None:
                 continue
             parents = tensor._parents
@@ -115,6 +122,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 anomaly.check_backward(tensor, parent_grads)
             _add_to_pending(pending, parents, parent_grads)
             del parent_grads  # the engine holds each gradient in `pending` only (see _add_to_grad)
+    for tensor, grad, adoptable in leaf_grads:
+        _add_to_grad(tensor, grad, adoptable)
     if not retain_graph:
         for tensor in nodes:
             tensor._freed = True

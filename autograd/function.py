@@ -17,6 +17,18 @@ once_differentiable = VariadicPrimitive("once_differentiable", lambda *tensors, 
                                         _refuse_second_derivative)
 
 
+def _one_per_argument(name, grads, count):
+    """The gradients a `backward` returned (a tuple or list, or one gradient), checked to be one per argument of the
+    forward: `count`, as PyTorch's rule (extra ones must be None)."""
+    grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+    if len(grads) > count and all(grad is None for grad in grads[count:]):
+        grads = grads[:count]
+    if len(grads) != count:
+        raise RuntimeError(f"{name}.backward returned {len(grads)} gradients, expected {count}: one per argument of "
+                           "forward (after ctx), None for those that need none")
+    return grads
+
+
 class Context:
     """What a Function's forward leaves for its backward."""
 
@@ -45,8 +57,9 @@ class Function:
 
         y = Square.apply(x)
 
-    `backward` returns one gradient per input of `forward` (None for inputs that
-    need none). Its gradients are plain arrays, so the op is differentiable once.
+    `backward` returns one gradient per argument of `forward` after ctx (None for those
+    that need none), or else raises. Its gradients are plain arrays, so the op is
+    differentiable once.
     """
 
     name = "Function"
@@ -92,11 +105,11 @@ class Function:
             grads = cls.vjp(grad_out.data, ans.data, [t.data for t in inputs], params, needs_grad, False)
             return [None if g is None else once_differentiable(grad_out, *inputs, value=g, function=cls.name)
                     for g in grads]
-        grads = cls.backward(params["ctx"], grad_out)
-        grads = grads if isinstance(grads, tuple) else (grads,)
+        ctx = params["ctx"]
+        grads = _one_per_argument(cls.name, cls.backward(ctx, grad_out), len(ctx.needs_input_grad))
         picked = []
         for i, position in enumerate(params["positions"]):
-            grad = grads[position] if position < len(grads) else None
+            grad = grads[position]
             if grad is not None and needs_grad[i]:
                 grad = asarray(grad)
                 if grad.shape != inputs[i].shape:

@@ -44,11 +44,13 @@ def _numeric_jacobian(fn, inputs, x, eps):
     rows = []
     for k in range(flat.size):
         original = flat[k]
-        flat[k] = original + eps
-        plus = _output_array(fn, inputs)
-        flat[k] = original - eps
-        minus = _output_array(fn, inputs)
-        flat[k] = original
+        try:
+            flat[k] = original + eps
+            plus = _output_array(fn, inputs)
+            flat[k] = original - eps
+            minus = _output_array(fn, inputs)
+        finally:  # an error in fn leaves the input as it was
+            flat[k] = original
         rows.append(((plus - minus) / (2 * eps)).ravel())
     return np.array(rows).reshape(flat.size, -1)
 
@@ -88,14 +90,16 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """Compare every analytic partial derivative of `fn` with central differences.
 
     `fn` maps the tensors `inputs` to a tensor of any shape; every input that requires
-    grad is checked element by element (use float64). An element fails when
-    |analytic - numeric| > atol + rtol * |numeric|; the error names the input, the
-    element, both values and the difference. Returns True, or False when
+    grad is checked element by element (use float64). An element passes when
+    |analytic - numeric| <= atol + rtol * |numeric|, so a NaN or an infinity on either
+    side fails (PyTorch's also fails a NaN, but passes equal infinities); the error names
+    the input, the element, both values and the difference. Returns True, or False when
     `raise_exception=False`.
     """
     for position, x, jacobian, numeric in jacobians(fn, inputs, eps):
-        difference = np.abs(jacobian - numeric)
-        bad = difference > atol + rtol * np.abs(numeric)
+        with np.errstate(invalid="ignore"):  # inf - inf
+            difference = np.abs(jacobian - numeric)
+        bad = ~(difference <= atol + rtol * np.abs(numeric))  # not `>`, which is False for a NaN
         if bad.any():
             k, j = np.unravel_index(np.argmax(np.where(bad, difference, -1)), bad.shape)
             element = np.unravel_index(k, x.shape) if x.ndim else ()

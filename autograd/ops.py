@@ -8,7 +8,7 @@ import functools
 import math
 
 import numpy as np
-from numpy import dot, ndarray  # read per op: a global is cached, np.<name> is not (NumPy has a module __getattr__)
+from numpy import asarray, dot, ndarray  # read per op: a global is cached, np.<name> is not (NumPy has a module __getattr__)
 
 from .primitive import Primitive, VariadicPrimitive
 from .tensor import Tensor
@@ -79,8 +79,14 @@ def _kept_shape(shape, axis):
     """The shape of a reduction over `axis` with keepdims=True."""
     if axis is None:
         return (1,) * len(shape)
-    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    axes = {_axis_index(a, len(shape)) for a in (axis if isinstance(axis, tuple) else (axis,))}
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _axis_index(axis, ndim):
+    """`axis` (possibly negative) as a position among `ndim` axes; a 0-d array's axis 0 or -1 is its one value
+    (NumPy's reductions accept them, as PyTorch's)."""
+    return axis % ndim if ndim else 0
 
 
 def _kept(g, shape, axis):
@@ -313,9 +319,29 @@ def _has_array_index(index):
     return any(isinstance(p, np.ndarray) and p.dtype.kind != "b" for p in parts)
 
 
-def _concat_slice(argnum, inputs, axis):
+def _concatenate_vjp(argnum, g, ans, *inputs, axis=0):
+    """The slice of `g` that input `argnum` filled; with axis=None (inputs flattened) reshaped to the input's shape."""
+    if axis is None:
+        start = int(np.sum([x.size for x in inputs[:argnum]], dtype=int))
+        return reshape(getitem(g, index=slice(start, start + inputs[argnum].size)), shape=inputs[argnum].shape)
+    axis = _axis_index(axis, ans.ndim)
     start = int(np.sum([x.shape[axis] for x in inputs[:argnum]], dtype=int))
-    return (slice(None),) * axis + (slice(start, start + inputs[argnum].shape[axis]),)
+    return getitem(g, index=(slice(None),) * axis + (slice(start, start + inputs[argnum].shape[axis]),))
+
+
+def _inverse_permutation(axes, ndim):
+    """The axes that undo `x.transpose(axes)` for an x of `ndim` axes (`axes` may count from the end); None, which
+    reverses the axes, is its own inverse."""
+    if axes is None:
+        return None
+    return tuple(int(position) for position in np.argsort([_axis_index(axis, ndim) for axis in axes]))
+
+
+def _where(condition, a, b):
+    condition = asarray(condition)
+    if condition.dtype != bool:  # as PyTorch: a float condition would also look differentiable
+        raise TypeError(f"where: the condition must be boolean (e.g. x > 0), got dtype {condition.dtype}")
+    return np.where(condition, a, b)
 
 
 # -- the table ---------------------------------------------------------------
@@ -337,10 +363,10 @@ multiply = Primitive("mul", np.multiply,
 divide = Primitive("div", np.divide,
                    lambda g, ans, a, b: unbroadcast(g / b, a.shape),
                    lambda g, ans, a, b: unbroadcast(-g * ans / b, b.shape))
-# d(a^b) = b a^(b-1) da + a^b log(a) db   (0 where b == 0, resp. where a == 0, as PyTorch)
+# d(a^b) = b a^(b-1) da + a^b log(a) db   (0 where b == 0, resp. where a == 0 <= b, as PyTorch)
 power = Primitive("pow", np.power,
                   lambda g, ans, a, b: unbroadcast(where(b == 0, 0, g * b * a ** (b - 1)), a.shape),
-                  lambda g, ans, a, b: unbroadcast(g * ans * log(where(a == 0, 1, a)), b.shape))
+                  lambda g, ans, a, b: unbroadcast(g * ans * log(where((a == 0) & (b >= 0), 1, a)), b.shape))
 # d(-a) = -da
 negative = Primitive("neg", np.negative, lambda g, ans, a: -g)
 # d(a @ b) = da @ b + a @ db
@@ -368,7 +394,8 @@ relu = Primitive("relu", lambda x: np.maximum(x, 0), lambda g, ans, x: g * (x > 
 # d clip(x) = [lower <= x <= upper] dx
 clip = Primitive("clip", lambda x, lower=None, upper=None: np.clip(x, lower, upper),
                  lambda g, ans, x, lower=None, upper=None:
-                 g * ((x >= (-np.inf if lower is None else lower)) & (x <= (np.inf if upper is None else upper))))
+                 unbroadcast(g * ((x >= (-np.inf if lower is None else lower))
+                                  & (x <= (np.inf if upper is None else upper))), x.shape))
 # d maximum(a, b) = [a > b] da + [b > a] db, ties shared equally (as PyTorch)
 maximum = Primitive("maximum", np.maximum,
                     lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(a > b, g, 0)), a.shape),
@@ -378,7 +405,7 @@ minimum = Primitive("minimum", np.minimum,
                     lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(a < b, g, 0)), a.shape),
                     lambda g, ans, a, b: unbroadcast(where(a == b, g / 2, where(b < a, g, 0)), b.shape))
 # d where(c, a, b) = [c] da + [not c] db
-where = Primitive("where", np.where,
+where = Primitive("where", _where,
                   None,
                   lambda g, ans, c, a, b: unbroadcast(where(c, g, 0), a.shape),
                   lambda g, ans, c, a, b: unbroadcast(where(c, 0, g), b.shape))
@@ -429,7 +456,7 @@ reshape = Primitive("reshape", lambda x, shape: x.reshape(shape), lambda g, ans,
 expand_dims = Primitive("expand_dims", np.expand_dims, lambda g, ans, x, axis: reshape(g, shape=x.shape))
 squeeze = Primitive("squeeze", np.squeeze, lambda g, ans, x, axis=None: reshape(g, shape=x.shape))
 transpose = Primitive("transpose", lambda x, axes=None: x.transpose(axes),
-                      lambda g, ans, x, axes=None: transpose(g, axes=None if axes is None else tuple(np.argsort(axes))))
+                      lambda g, ans, x, axes=None: transpose(g, axes=_inverse_permutation(axes, x.ndim)))
 swapaxes = Primitive("swapaxes", lambda x, axis1, axis2: x.swapaxes(axis1, axis2),
                      lambda g, ans, x, axis1, axis2: swapaxes(g, axis1=axis1, axis2=axis2))
 broadcast_to = Primitive("broadcast_to", _broadcast_to, lambda g, ans, x, shape: unbroadcast(g, x.shape))
@@ -441,8 +468,8 @@ untake = Primitive("untake", _untake, lambda g, ans, x, index, shape: getitem(g,
 # d concatenate(xs) = the slice of g that each x filled
 concatenate = VariadicPrimitive(
     "concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis),
-    lambda i, g, ans, *xs, axis=0: getitem(g, index=_concat_slice(i, xs, axis % ans.ndim)))
+    _concatenate_vjp)
 # d stack(xs) = the entry of g at each x's position
 stack = VariadicPrimitive(
     "stack", lambda *xs, axis=0: np.stack(xs, axis=axis),
-    lambda i, g, ans, *xs, axis=0: getitem(g, index=(slice(None),) * (axis % ans.ndim) + (i,)))
+    lambda i, g, ans, *xs, axis=0: getitem(g, index=(slice(None),) * _axis_index(axis, ans.ndim) + (i,)))

@@ -127,7 +127,11 @@ class Tensor:
         return self
 
     def detach(self):
-        """A new leaf sharing this tensor's data, outside the graph."""
+        """A new leaf sharing this tensor's data, outside the graph.
+
+        It does not share the version count (as PyTorch's `.data`, unlike its `detach()`): an in-place change
+        through it is not seen by the backward of a graph that used this tensor.
+        """
         return Tensor._make(self.data)
 
     @property
@@ -143,14 +147,28 @@ class Tensor:
         self._version += 1
         self._modified_by = by
 
+    def _check_in_place(self, where):
+        """Refuse an in-place change of a tensor that an op made: the graph would still describe its old value, and
+        the gradients through it would be wrong."""
+        if self._op is not None:
+            raise RuntimeError(f"{where}: this tensor (shape {self.shape}) was made by op {self.op} and is part of a "
+                               "graph, so changing it in place would make the gradients through it wrong; compute a "
+                               "new tensor instead (e.g. y = y * 0), or change the leaf it came from")
+
     def zero_(self):
-        """Fill with zeros in place."""
+        """Fill with zeros in place (a leaf only: see `copy_`)."""
+        self._check_in_place("zero_")
         self.data[...] = 0
         self.mark_modified("zero_")
         return self
 
     def copy_(self, source):
-        """Copy `source` (broadcast) into this tensor's data in place."""
+        """Copy `source` (broadcast) into this tensor's data in place.
+
+        Only a leaf may be changed in place; a tensor that an op made (and a view of a tensor that requires grad,
+        such as `x[:2]` or `x.reshape(...)`) is refused, since its graph would no longer describe it.
+        """
+        self._check_in_place("copy_")
         np.copyto(self.data, source.data if isinstance(source, Tensor) else source, casting="same_kind")
         self.mark_modified("copy_")
         return self
@@ -260,7 +278,12 @@ class Tensor:
     def expand_dims(self, axis): return ops.expand_dims(self, axis=_axis(axis))
     def squeeze(self, axis=None): return ops.squeeze(self, axis=_axis(axis))
     def broadcast_to(self, shape): return ops.broadcast_to(self, shape=_shape((shape,)))
-    def astype(self, dtype): return ops.astype(self, dtype=np.dtype(dtype))
+
+    def astype(self, dtype):
+        """A copy cast to `dtype`. Only a floating-point result stays on the graph: an integer or bool tensor
+        carries no gradient (as in PyTorch), so such a cast gives a constant."""
+        dtype = np.dtype(dtype)
+        return ops.astype(self, dtype=dtype) if dtype.kind == "f" else Tensor._make(self.data.astype(dtype))
 
 
 def _shape(args):
@@ -277,13 +300,14 @@ def _axis(axis):
 
 
 def _plain_index(index):
-    """An index with Tensors and lists replaced by ndarrays."""
+    """An index with Tensors, lists and arrays replaced by ndarrays of their own, which the op keeps for its backward
+    (a later change of the caller's array does not move the gradient)."""
     if isinstance(index, tuple):
         return tuple(_plain_index(part) for part in index)
     if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
+        return np.array(index.data)
+    if isinstance(index, (list, np.ndarray)):
+        return np.array(index)
     return index
 
 

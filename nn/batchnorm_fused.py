@@ -49,4 +49,4 @@ class FusedBatchNorm(Function):
     def backward(ctx, grad_out):
         centered, std, scale = ctx.saved
         grad_x, grad_weight, grad_bias = compact_backward(grad_out, centered, std, scale)
-        return grad_x, grad_weight, grad_bias, None
+        return grad_x, grad_weight, grad_bias, None, None  # nothing for eps and stats

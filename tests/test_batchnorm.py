@@ -217,7 +217,7 @@ def test_gradcheck_catches_a_wrong_hand_derived_backward(rng, monkeypatch):
 
     def vanilla_only(ctx, grad_out):  # drops the feedback through mu and sigma
         centered, std, gamma = ctx.saved
-        return grad_out * gamma / std, (grad_out * centered / std).sum(axis=0), grad_out.sum(axis=0), None
+        return grad_out * gamma / std, (grad_out * centered / std).sum(axis=0), grad_out.sum(axis=0), None, None
 
     monkeypatch.setattr(batchnorm_fused.FusedBatchNorm, "backward", staticmethod(vanilla_only))
     x = Tensor(rng.normal(size=(5, 2)), requires_grad=True)

@@ -1,5 +1,6 @@
 """The backward engine: graph shapes, accumulation, retain_graph, grad(), grad modes."""
 import gc
+import re
 import threading
 
 import numpy as np
@@ -431,3 +432,33 @@ def test_a_scope_entered_again_inside_itself_leaves_the_stack_as_it_found_it():
             assert autograd.current_scope() == (outer, outer)
         assert autograd.current_scope() == (outer,)
     assert autograd.current_scope() == ()
+
+
+@pytest.mark.parametrize("change", [lambda y: y.copy_(np.array([5.0, 5.0])), lambda y: y.zero_()])
+@pytest.mark.parametrize("make", [lambda x: x.exp(), lambda x: x * 1.0, lambda x: x.reshape(2, 1), lambda x: x[:2]])
+def test_a_tensor_an_op_made_cannot_be_changed_in_place(make, change):
+    # PyTorch raises at the backward or rewrites the graph; here the change itself is refused, and nothing moves
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = make(x)
+    before = y.data.copy()
+    with pytest.raises(RuntimeError, match=rf"(copy_|zero_): this tensor \(shape {re.escape(str(y.shape))}\) was made "
+                                           rf"by op {y.op} and is part of a graph"):
+        change(y)
+    np.testing.assert_array_equal(y.data, before)
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    assert y.version == 0
+
+
+def test_grad_of_a_tensor_given_twice_returns_it_twice_as_torch():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    first, second = autograd.grad((x * x).sum(), [x, x])
+    reference = torch.tensor([1.0, 2.0], requires_grad=True)
+    expected = torch.autograd.grad((reference * reference).sum(), [reference, reference])
+    for ours, theirs in zip((first, second), expected):
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_an_output_that_is_not_a_tensor_is_named():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"grad: outputs\[1\] must be a Tensor, got ndarray"):
+        autograd.grad([x.sum(), np.ones(2)], [x])

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+import torch
+
 import autograd
 from autograd import Function, GradcheckError, gradcheck, tensor
 
@@ -118,3 +120,82 @@ def test_numeric_grad_refuses_an_input_it_cannot_perturb_in_place():
     transposed.requires_grad = True
     with pytest.raises(ValueError, match="numeric_grad: input data must be contiguous"):
         autograd.numeric_grad(lambda t: t.sum(), [transposed])
+
+
+class SumOfTwo(Function):
+    """x + y, whose backward returns `cls.returned(grad_out)`."""
+
+    returned = staticmethod(lambda grad_out: (grad_out, grad_out))
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x + y
+
+    @classmethod
+    def backward(cls, ctx, grad_out):
+        return cls.returned(grad_out)
+
+
+@pytest.mark.parametrize("returned, count", [(lambda g: (g,), 1), (lambda g: g, 1), (lambda g: (g, g, g), 3)])
+def test_a_backward_with_a_gradient_too_few_or_too_many_is_refused_as_by_torch(monkeypatch, returned, count):
+    monkeypatch.setattr(SumOfTwo, "returned", staticmethod(returned))
+    x, y = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=rf"SumOfTwo.backward returned {count} gradients, expected 2"):
+        SumOfTwo.apply(x, y).sum().backward()
+    assert x.grad is None and y.grad is None
+
+
+@pytest.mark.parametrize("returned", [lambda g: [g, 2 * g], lambda g: (g, 2 * g, None, None)])
+def test_a_backward_may_return_a_list_and_extra_nones(monkeypatch, returned):
+    monkeypatch.setattr(SumOfTwo, "returned", staticmethod(returned))
+    x, y = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0], requires_grad=True)
+    SumOfTwo.apply(x, y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(y.grad, [2.0, 2.0])
+
+
+def test_a_backward_that_fails_part_way_changes_no_grad():
+    class FailsInBackward(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            return np.ones(5)  # the wrong shape
+
+    a, b = tensor([1.0, 2.0], requires_grad=True), tensor([1.0, 2.0], requires_grad=True)
+    loss = FailsInBackward.apply(b).sum() + (a * 3).sum()  # a's gradient is reached before the failing node
+    with pytest.raises(ValueError, match="FailsInBackward.backward returned a gradient of shape"):
+        loss.backward()
+    assert a.grad is None and b.grad is None
+
+
+@pytest.mark.parametrize("ours, theirs, point", [
+    (lambda x: x.log(), lambda x: x.log(), [-1.0, 2.0]),  # analytic -1, numeric nan
+    (lambda x: (x - 1.0).sqrt(), lambda x: (x - 1.0).sqrt(), [1.0, 2.0]),  # analytic inf, numeric nan
+    (lambda x: x * np.nan, lambda x: x * np.nan, [1.0, 2.0]),  # both nan
+])
+def test_gradcheck_fails_where_a_derivative_is_nan_as_torchs_does(ours, theirs, point):
+    with np.errstate(all="ignore"):  # PyTorch's first: it must fail too
+        assert torch.autograd.gradcheck(theirs, [torch.tensor(point, dtype=torch.float64, requires_grad=True)],
+                                        raise_exception=False) is False
+        x = tensor(point, requires_grad=True)
+        assert gradcheck(ours, [x], raise_exception=False) is False
+        with pytest.raises(GradcheckError, match="input 0"):
+            gradcheck(ours, [x])
+
+
+def test_numeric_grad_restores_the_input_when_fn_raises():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    calls = []
+
+    def fails_on_the_second_call(t):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ArithmeticError("boom")
+        return t.sum()
+
+    with pytest.raises(ArithmeticError):
+        autograd.numeric_grad(fails_on_the_second_call, [x])
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])

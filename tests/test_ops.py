@@ -203,3 +203,82 @@ def test_column_sums_sum_over_the_first_axis_and_record_on_tensors(dtype, rng):
     grad_out = rng.standard_normal(3).astype(dtype)
     ops.column_sums(tensor).backward(grad_out)  # d sum_i m_ij / d m_kj = 1: every row gets grad_out
     np.testing.assert_array_equal(tensor.grad, np.broadcast_to(grad_out, (7, 3)))
+
+
+def test_clip_by_bounds_that_broadcast_x_sums_the_gradient_back_to_x(rng):
+    x, lower, grad_out = rng.standard_normal(3), np.array([[0.0], [0.6]]), rng.standard_normal((2, 3))
+    ours = autograd.tensor(x, requires_grad=True)
+    out = ours.clip(lower, 1.5)
+    out.backward(grad_out)
+    theirs = torch.tensor(x, requires_grad=True)
+    expected = torch.clamp(theirs, min=torch.tensor(lower), max=torch.tensor(1.5))
+    expected.backward(torch.tensor(grad_out))
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    assert ours.grad.shape == (3,)
+    assert autograd.rel_error(ours.grad, theirs.grad.numpy()) < 1e-12
+
+
+def test_concatenate_with_axis_none_flattens_and_its_gradient_takes_each_inputs_shape(rng):
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal(4)
+    ours = [autograd.tensor(v, requires_grad=True) for v in (a, b)]
+    out = autograd.concatenate(ours, axis=None)
+    grad_out = rng.standard_normal(out.shape)
+    out.backward(grad_out)
+    theirs = [torch.tensor(v, requires_grad=True) for v in (a, b)]
+    torch.cat([t.flatten() for t in theirs]).backward(torch.tensor(grad_out))
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.grad, reference.grad.numpy())
+    numeric = autograd.numeric_grad(lambda *xs: autograd.concatenate(xs, axis=None), ours, grad_output=grad_out)
+    for mine, expected in zip(ours, numeric):
+        assert autograd.rel_error(mine.grad, expected) < 1e-9
+
+
+def test_exponent_gradient_at_a_zero_base_is_torchs():
+    # 0 where the exponent is >= 0, and 0^b log 0 = -inf where it is negative
+    base, exponent = np.array([0.0, 0.0, 0.0, 2.0]), np.array([-1.5, 0.0, 2.0, -1.0])
+    ours = [autograd.tensor(v, requires_grad=True) for v in (base, exponent)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (base, exponent)]
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1.5, log(0) and inf * 0
+        (ours[0] ** ours[1]).sum().backward()
+    (theirs[0] ** theirs[1]).sum().backward()
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.grad, reference.grad.numpy())
+    assert ours[1].grad[0] == -np.inf
+
+
+def test_where_refuses_a_condition_that_is_not_boolean():
+    x = autograd.tensor([1.0, -2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"where: the condition must be boolean .*float64.*input shapes \(2,\)"):
+        autograd.where(x, x, 0.0)
+    assert autograd.where(x > 0, x, 0.0).data.tolist() == [1.0, 0.0]
+
+
+def test_a_cast_to_an_integer_type_carries_no_gradient():
+    x = autograd.tensor([1.7, -2.3], requires_grad=True)
+    rounded = x.astype(np.int64)
+    assert rounded.dtype == np.int64 and not rounded.requires_grad and rounded.is_leaf
+    (rounded * x).sum().backward()
+    reference = torch.tensor([1.7, -2.3], requires_grad=True)
+    (reference.to(torch.int64) * reference).sum().backward()
+    np.testing.assert_array_equal(x.grad, reference.grad.numpy())  # [1, -2]
+
+
+def test_an_index_array_changed_after_the_forward_does_not_move_the_gradient():
+    x = autograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = np.array([0, 0, 1])
+    y = x[index]
+    index[0] = 2
+    y.backward(np.array([1.0, 10.0, 100.0]))
+    np.testing.assert_array_equal(x.grad, [11.0, 100.0, 0.0])
+
+
+@pytest.mark.parametrize("scalar", [np.float32(2.5), np.float64(2.5), np.int64(3), np.bool_(True)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_scalars_take_the_tensors_dtype_as_python_numbers_do(scalar, dtype):
+    x = autograd.tensor([1.0, 2.0], dtype=dtype, requires_grad=True)
+    out = x * scalar
+    expected = torch.tensor([1.0, 2.0], dtype=getattr(torch, np.dtype(dtype).name)) * scalar.item()
+    assert out.dtype == dtype and str(expected.dtype) == f"torch.{np.dtype(dtype).name}"
+    np.testing.assert_array_equal(out.data, expected.numpy())
+    out.sum().backward()
+    assert x.grad.dtype == dtype
