@@ -207,6 +207,11 @@ class MultiStepLR(LRScheduler):
             return _lrs(self.optimizer)
         return self._lrs_times(self.gamma ** self.milestones[self.last_epoch])
 
+    def load_state_dict(self, state_dict):
+        """Restore attributes; `milestones` becomes a Counter again (nn.load gives dicts back as plain dicts)."""
+        super().load_state_dict(state_dict)
+        self.milestones = Counter(self.milestones)
+
     def _closed_form_lr(self):
         milestones = sorted(self.milestones.elements())
         return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch) for base_lr in self.base_lrs]

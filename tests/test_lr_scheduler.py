@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import nn
 import optim
 from autograd import Tensor
 from optim import lr_scheduler
@@ -301,3 +302,58 @@ def test_cycle_momentum_needs_momentum():
     with pytest.raises(ValueError, match="cycle_momentum"):
         lr_scheduler.CyclicLR(optimizer, 0.01, 0.1)
     lr_scheduler.CyclicLR(optimizer, 0.01, 0.1, cycle_momentum=False)
+
+
+def warmup_then_multistep(optimizer, schedulers):
+    """A LinearLR warm-up for 5 epochs, then MultiStepLR with milestones (one repeated) inside it."""
+    return schedulers.SequentialLR(optimizer, [
+        schedulers.LinearLR(optimizer, start_factor=0.1, total_iters=5),
+        schedulers.MultiStepLR(optimizer, milestones=[3, 6, 6, 9], gamma=0.5),
+    ], milestones=[5])
+
+
+@pytest.mark.parametrize("checkpoint_at", [2, 5, 8])
+def test_multistep_inside_sequential_resumes_through_nn_save(checkpoint_at, tmp_path):
+    """nn.load gives MultiStepLR's Counter back as a dict; the resumed run still follows torch's lrs."""
+    our_optimizer, their_optimizer = optimizer_pair()
+    theirs = warmup_then_multistep(their_optimizer, torch.optim.lr_scheduler)
+    expected = []
+    for _ in range(20):
+        their_optimizer.step()
+        theirs.step()
+        expected.append(theirs.get_last_lr())
+
+    ours = warmup_then_multistep(our_optimizer, lr_scheduler)
+    lrs = []
+    for _ in range(checkpoint_at):
+        ours.step()
+        lrs.append(ours.get_last_lr())
+    nn.save({"optimizer": our_optimizer.state_dict(), "scheduler": ours.state_dict()}, tmp_path / "checkpoint.npz")
+    resumed_optimizer, _ = optimizer_pair()
+    resumed = warmup_then_multistep(resumed_optimizer, lr_scheduler)
+    checkpoint = nn.load(tmp_path / "checkpoint.npz")
+    resumed_optimizer.load_state_dict(checkpoint["optimizer"])
+    resumed.load_state_dict(checkpoint["scheduler"])
+    for _ in range(checkpoint_at, 20):
+        resumed.step()
+        lrs.append(resumed.get_last_lr())
+    np.testing.assert_allclose(lrs, expected, rtol=1e-13, atol=0)
+    assert len({tuple(lr) for lr in expected}) > 5
+
+
+def test_multistep_step_with_epoch_after_nn_load(tmp_path):
+    """The closed form (step(epoch)) of a MultiStepLR loaded through nn.save / nn.load, against torch's."""
+    our_optimizer, their_optimizer = optimizer_pair()
+    ours = lr_scheduler.MultiStepLR(our_optimizer, milestones=[2, 4, 4], gamma=0.5)
+    theirs = torch.optim.lr_scheduler.MultiStepLR(their_optimizer, milestones=[2, 4, 4], gamma=0.5)
+    ours.step()
+    nn.save(ours.state_dict(), tmp_path / "scheduler.npz")
+    resumed = lr_scheduler.MultiStepLR(our_optimizer, milestones=[2, 4, 4], gamma=0.5)
+    resumed.load_state_dict(nn.load(tmp_path / "scheduler.npz"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.step()
+        for epoch in [5, 3, 1, 4]:
+            resumed.step(epoch)
+            theirs.step(epoch)
+            assert resumed.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13)
