@@ -167,8 +167,9 @@ class Module:
         """Register `module` (or None) as a child under `key`."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {key!r} must be an nn.Module or None, got {type(module).__name__}")
-        if module is self:
-            raise ValueError(f"add_module: a module cannot be its own child ({key!r})")
+        if module is not None and any(descendant is self for descendant in module.modules()):
+            raise ValueError(f"add_module: {key!r} would make {type(self).__name__} its own descendant "
+                             "(child modules cannot form a cycle)")
         self._claim_name(key, "child module", self._modules)
         self._store_entry(self._modules, key, module)
         if module is not None:
@@ -176,14 +177,19 @@ class Module:
             module._rename(_join(self._path, key), f"{self._scope_path}.{key}")
 
     # -- traversal ------------------------------------------------------------------------
-    def named_modules(self, prefix=""):
-        """(dotted name, module) for this module and every descendant, each once, depth first."""
+    def named_modules(self, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module and every descendant, depth first.
+
+        A module registered in several places comes once, under its first name, or (with
+        remove_duplicate=False, as state_dict() walks) under each of its names, as in PyTorch.
+        """
         seen, stack = set(), [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
             yield name, module
             children = [(_join(name, key), child) for key, child in module._modules.items() if child is not None]
             stack.extend(reversed(children))
@@ -278,9 +284,12 @@ class Module:
 
     # -- state dict ---------------------------------------------------------------------------
     def _state_tensors(self):
-        """{state-dict key: tensor} for every parameter and buffer that is not None."""
+        """{state-dict key: tensor} for every parameter and buffer that is not None, in PyTorch's order.
+
+        As in PyTorch, a module or tensor registered under several names has a key for each.
+        """
         return {_join(module_name, key): tensor
-                for module_name, module in self.named_modules()
+                for module_name, module in self.named_modules(remove_duplicate=False)
                 for key, tensor in {**module._parameters, **module._buffers}.items() if tensor is not None}
 
     def state_dict(self):
@@ -294,6 +303,8 @@ class Module:
         """Copy arrays from `state_dict` into the parameters and buffers with the same names.
 
         Values may be ndarrays, Tensors or anything NumPy can read (e.g. PyTorch tensors).
+        Keys are copied in the model's order, so of two keys naming one shared tensor the
+        later one is the value it keeps, as in PyTorch.
         A wrong shape, a non-numeric value, and (with strict=True) a missing or unexpected
         key raise before anything is changed. Returns (missing_keys, unexpected_keys).
         """
@@ -308,7 +319,7 @@ class Module:
         if strict and unexpected:
             problems.append(f"unexpected keys {unexpected}")
         arrays = {}
-        for key in own.keys() & state_dict.keys():
+        for key in [key for key in own if key in state_dict]:
             value = state_dict[key]
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
             if array.dtype.kind not in "biuf":

@@ -115,6 +115,57 @@ def test_shared_parameters_are_listed_once():
     assert len(list(twice.parameters())) == 2
 
 
+def _shared_pair():
+    """Sequential(linear, ReLU, linear) with one Linear registered twice, here and in torch, same weights."""
+    theirs_linear = torch.nn.Linear(2, 2).double()
+    ours_linear = nn.Linear(2, 2)
+    ours_linear.load_state_dict(theirs_linear.state_dict())
+    return nn.Sequential(ours_linear, nn.ReLU(), ours_linear), \
+        torch.nn.Sequential(theirs_linear, torch.nn.ReLU(), theirs_linear)
+
+
+def test_a_module_registered_twice_has_pytorchs_state_dict_keys():
+    ours, theirs = _shared_pair()
+    state, their_state = ours.state_dict(), theirs.state_dict()
+    assert list(state) == list(their_state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    for key, value in their_state.items():
+        np.testing.assert_array_equal(state[key], value.numpy(), err_msg=key)
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in theirs.named_parameters()]
+    assert [name for name, _ in ours.named_modules()] == [name for name, _ in theirs.named_modules()]
+    assert [name for name, _ in ours.named_modules(remove_duplicate=False)] == \
+        [name for name, _ in theirs.named_modules(remove_duplicate=False)]
+    assert len(list(ours.parameters())) == len(list(theirs.parameters())) == 2
+
+
+def test_a_module_registered_twice_loads_both_ways_and_the_later_key_wins(rng):
+    ours, theirs = _shared_pair()
+    values = {"0.weight": rng.normal(size=(2, 2)), "0.bias": rng.normal(size=2),
+              "2.weight": rng.normal(size=(2, 2)), "2.bias": rng.normal(size=2)}
+    assert ours.load_state_dict(values) == ([], [])
+    theirs.load_state_dict({key: torch.from_numpy(value) for key, value in values.items()})
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[key], value.numpy(), err_msg=key)
+    np.testing.assert_array_equal(ours[0].weight.data, values["2.weight"])
+
+    other, other_torch = _shared_pair()
+    other_torch.load_state_dict({key: torch.from_numpy(value) for key, value in ours.state_dict().items()})
+    other.load_state_dict(theirs.state_dict())
+    x = rng.normal(size=(5, 2))
+    expected = theirs(torch.tensor(x)).detach().numpy()
+    assert_close(other(Tensor(x)).data, expected)
+    assert_close(other_torch(torch.tensor(x)).detach().numpy(), expected)
+
+
+def test_a_cycle_of_child_modules_is_refused():
+    inner = nn.Sequential(nn.Linear(1, 1))
+    outer = nn.Sequential(inner)
+    with pytest.raises(ValueError, match="'loop' would make Sequential its own descendant"):
+        inner.add_module("loop", outer)
+    with pytest.raises(ValueError, match="'0' would make Sequential its own descendant"):
+        inner.add_module("0", inner)
+    assert list(inner.state_dict()) == ["0.weight", "0.bias"]
+
+
 def test_train_and_eval_reach_every_module():
     net = _mlp()
     assert all(m.training for m in net.modules())
