@@ -6,9 +6,9 @@ from .parameter import Parameter
 
 
 def _norm_except_dim(v, dim):
-    """||v|| over every axis but `dim` (over all axes when dim is None), keeping dims; works on arrays and Tensors."""
+    """||v|| over every axis but `dim`, keeping dims; 0-d over all axes when dim is None. On arrays and Tensors."""
     axes = tuple(a for a in range(v.ndim) if a != dim)
-    return ops.sqrt(ops.sum(v ** 2, axis=axes, keepdims=True))
+    return ops.sqrt(ops.sum(v ** 2, axis=axes, keepdims=dim is not None))
 
 
 def weight_norm(module, name="weight", dim=0):
@@ -17,7 +17,7 @@ def weight_norm(module, name="weight", dim=0):
     Before every forward, `module.<name>` is recomputed as g * v / ||v|| from primitive ops,
     so gradients reach g and v by autodiff. The norm is over every axis but `dim` (g has
     v's shape with 1 everywhere but `dim`; for Linear and dim=0, g is (out_features, 1), as
-    PyTorch); dim=None normalises over the whole tensor (g is a scalar per tensor: shape all 1s).
+    PyTorch); dim=None, and dim=-1 as PyTorch reads it, normalise over the whole tensor (g is 0-d).
     State-dict keys: `<name>_g`, `<name>_v`, as torch.nn.utils.weight_norm. Returns `module`.
     """
     if not isinstance(module, Module):
@@ -26,9 +26,11 @@ def weight_norm(module, name="weight", dim=0):
     if weight is None:
         raise ValueError(f"weight_norm: {type(module).__name__} has no parameter {name!r}")
     if dim is not None:
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"weight_norm: dim must be an int or None, got {type(dim).__name__}")
         if not -weight.ndim <= dim < weight.ndim:
             raise ValueError(f"weight_norm: dim {dim} is out of range for {name!r} of shape {weight.shape}")
-        dim = dim % weight.ndim
+        dim = None if dim == -1 else dim % weight.ndim
     delattr(module, name)
     module.register_parameter(f"{name}_g", Parameter(_norm_except_dim(weight.data, dim)))
     module.register_parameter(f"{name}_v", Parameter(weight.data.copy()))

@@ -146,17 +146,23 @@ def test_dropout_uses_the_seeded_default_generator():
 
 
 @pytest.mark.filterwarnings("ignore:.*weight_norm. is deprecated:FutureWarning")
-def test_weight_norm_matches_pytorch(rng):
+@pytest.mark.parametrize("dim, g_shape", [(0, (4, 1)), (1, (1, 3)), (-2, (4, 1)), (None, ()), (-1, ())])
+def test_weight_norm_matches_pytorch(rng, dim, g_shape):
     ours, theirs = nn.Linear(3, 4), torch.nn.Linear(3, 4, dtype=torch.float64)
     ours.load_state_dict(theirs.state_dict())
-    ours = nn.weight_norm(ours)
-    theirs = torch.nn.utils.weight_norm(theirs)
+    ours = nn.weight_norm(ours, dim=dim)
+    theirs = torch.nn.utils.weight_norm(theirs, dim=dim)
+    assert theirs.weight_g.shape == g_shape
     assert {k: v.shape for k, v in ours.state_dict().items()} == \
         {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
     for key, value in ours.state_dict().items():
         assert_close(value, theirs.state_dict()[key].detach().numpy(), what=key)
+    with torch.no_grad():  # g no longer equals ||v||, so the axes of the norm show in the weight
+        theirs.weight_g.mul_(torch.linspace(0.5, 2.0, theirs.weight_g.numel()).reshape(g_shape))
+    ours.load_state_dict(theirs.state_dict())
     x = rng.normal(size=(5, 3))
     out, expected = ours(Tensor(x)), theirs(torch.tensor(x))
+    assert_close(ours.weight.data, theirs.weight.detach().numpy(), what="weight")
     assert_close(out.data, expected.detach().numpy())
     out.sum().backward()
     expected.sum().backward()
@@ -164,11 +170,14 @@ def test_weight_norm_matches_pytorch(rng):
         assert_close(getattr(ours, name).grad, getattr(theirs, name).grad.numpy(), what=name)
 
 
-def test_weight_norm_gradcheck_and_dim_none(rng):
+def test_weight_norm_gradcheck_and_bad_arguments(rng):
     layer = nn.weight_norm(nn.Linear(3, 2), dim=None)
-    assert layer.weight_g.shape == (1, 1)
     x = Tensor(rng.normal(size=(4, 3)))
     assert gradcheck(lambda g, v: layer(x), [layer.weight_g, layer.weight_v])
+    with pytest.raises(ValueError, match="dim 2 is out of range for 'weight' of shape \\(2, 3\\)"):
+        nn.weight_norm(nn.Linear(3, 2), dim=2)
+    with pytest.raises(TypeError, match="dim must be an int or None, got float"):
+        nn.weight_norm(nn.Linear(3, 2), dim=-1.0)
     with pytest.raises(ValueError, match="has no parameter 'kernel'"):
         nn.weight_norm(nn.Linear(3, 2), name="kernel")
 
