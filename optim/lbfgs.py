@@ -85,6 +85,8 @@ class LBFGS(Optimizer):
         return {"func_evals": 0, "n_iter": 0}
 
     def _flat_grad(self):
+        """The grads of all parameters in one flat array (zeros for a None grad), once `_check_grads` passes them."""
+        self._check_grads()
         return np.concatenate([
             np.zeros(param.size, param.dtype) if param.grad is None else param.grad.reshape(-1)
             for param in self._params
@@ -119,13 +121,12 @@ class LBFGS(Optimizer):
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
-        state = self.state.setdefault(self._params[0], self._init_state(None, group))
-
         original_loss = self._evaluate(closure)
         loss = float(original_loss)
+        flat_grad = self._flat_grad()  # checks the grads before the state changes
+        state = self.state.setdefault(self._params[0], self._init_state(None, group))
         evaluations = 1
         state["func_evals"] += 1
-        flat_grad = self._flat_grad()
         if np.max(np.abs(flat_grad)) <= tolerance_grad:
             return original_loss
 

@@ -51,6 +51,10 @@ def regularized(param, grad, group, decoupled=False):
     return param, grad + weight_decay * param
 
 
+# What a grad may be: an ndarray, or for a 0-d parameter also the NumPy scalar that ufuncs return for 0-d arrays.
+GRAD_TYPES = (np.ndarray, np.generic)
+
+
 def _describe(index, param):
     name = f" ({param.name!r})" if isinstance(param, Tensor) and param.name else ""
     return f"params[{index}]{name}"
@@ -87,7 +91,8 @@ class Optimizer:
     `"params"` entry and optional hyper-parameters that override `defaults`.
     `param_groups` is the list of groups; `state` maps each parameter (tensors hash by
     identity) to its per-parameter state, created at its first step. `step()` skips
-    parameters whose grad is None and runs under `no_grad`.
+    parameters whose grad is None, checks the others' grads before it changes anything, and
+    runs under `no_grad`.
     """
 
     # Hyper-parameter name -> check (see `optim._checks`); each rule extends this table.
@@ -188,9 +193,36 @@ class Optimizer:
         with enable_grad():
             return closure()
 
+    def _check_grads(self):
+        """Raise, before anything changes, if a grad that a step uses is not an array of its parameter's shape and
+        dtype (as PyTorch refuses to assign such a grad): NumPy would broadcast it or cast it silently."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                grad, data = param.grad, param.data
+                if grad is not None and (not isinstance(grad, GRAD_TYPES) or grad.shape != data.shape
+                                         or grad.dtype != data.dtype):
+                    self._raise_bad_grad(group, param)
+
+    def _raise_bad_grad(self, group, param):
+        """Raise the error of `_check_grads` for `param` of `group`: where it is, what its grad is, what it must be."""
+        group_index = next(number for number, other in enumerate(self.param_groups) if other is group)
+        index = next(number for number, other in enumerate(group["params"]) if other is param)
+        where = f"{self._step_label}: param_groups[{group_index}]: {_describe(index, param)}"
+        wanted = f"an ndarray of the parameter's shape {param.data.shape} and dtype {param.data.dtype}"
+        grad = param.grad
+        if not isinstance(grad, GRAD_TYPES):
+            raise TypeError(f"{where} has a grad of type {type(grad).__name__}; it must be {wanted} "
+                            "(nothing was changed)")
+        raise ValueError(f"{where} has a grad of shape {grad.shape} and dtype {grad.dtype}; it must be {wanted} "
+                         "(nothing was changed)")
+
     def step(self, closure=None):
-        """One update of every parameter that has a grad; returns the closure's loss."""
+        """One update of every parameter that has a grad; returns the closure's loss.
+
+        Every grad is checked first (`_check_grads`): a bad one raises and nothing changes.
+        """
         loss = self._evaluate(closure)
+        self._check_grads()
         with no_grad():
             for group in self.param_groups:
                 self._step_group(group)

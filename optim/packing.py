@@ -18,10 +18,11 @@ so the optimizer steps the small parameters of a group that share a dtype togeth
   rules return a new array), and writes each parameter back from its piece of the flat parameter
   (views made once) through `Optimizer._write_alike`.
 
-A pack is used only while it is intact: every member has a grad in this step (of its shape and
-dtype), still holds the data array it had when packed (`model.float()` gives it a new one), and its
-state is still the dict the pack filled, holding the pack's views and scalars (`load_state_dict()`
-replaces the dicts, a per-parameter step or a user may replace entries). Otherwise it is
+A pack is used only while it is intact: every member has a grad in this step (which
+`Optimizer.step` has checked to have the parameter's shape and dtype), still holds the data array
+it had when packed (`model.float()` gives it a new one), and its state is still the dict the pack
+filled, holding the pack's views and scalars (`load_state_dict()` replaces the dicts, a
+per-parameter step or a user may replace entries). Otherwise it is
 dropped and its params are packed anew with the others whose state agrees; a param that agrees
 with none (its step count fell behind while its grad was None, say) goes through the
 per-parameter loop, whose arithmetic is the same. Packing anew gives the members' state new
@@ -47,16 +48,19 @@ SMALL_PARAM_BYTES = 2**17
 MIN_PACK_SIZE = 2
 
 
+_data_of = operator.attrgetter("data")
+_grad_of = operator.attrgetter("grad")
+
+
 def is_small(param):
-    """Whether `param` (which has a grad) may be packed: a small C-contiguous array (which a pack reads through a
-    flat view) of at least one dimension, its grad alike.
+    """Whether `param` may be packed: a small C-contiguous array (which a pack reads through a flat view) of at
+    least one dimension. (`Optimizer.step` has checked that its grad has its shape and dtype.)
 
     0-d parameters are left out: on the per-parameter path the state of some rules becomes NumPy
     scalars (ufuncs return scalars for 0-d operands), which a pack would turn into 0-d arrays.
     """
-    data, grad = param.data, param.grad
-    return (0 < data.ndim and data.nbytes <= SMALL_PARAM_BYTES and data.flags.c_contiguous
-            and grad.shape == data.shape and grad.dtype == data.dtype)
+    data = param.data
+    return 0 < data.ndim and data.nbytes <= SMALL_PARAM_BYTES and data.flags.c_contiguous
 
 
 def _kind(param, state):
@@ -101,8 +105,6 @@ class Pack:
             self._flat_state[key] = value
         self._datas = [param.data for param in params]
         self._flat_datas = [data.reshape(-1) for data in self._datas]  # views: the arrays are C-contiguous
-        self._shapes = [data.shape for data in self._datas]
-        self._dtype = dtype
         self._snapshot()
 
     def _views(self, flat):
@@ -118,27 +120,28 @@ class Pack:
 
     def _snapshot(self):
         """Remember the objects in every member's state, for `intact`: a copy of each dict (`_keep` writes the new
-        scalars into both), and per member the tuple that `intact` reads, with live views of both dicts' values."""
+        scalars into both), the number of entries of each, and live views of both dicts' values."""
         self._expected = [dict(state) for state in self.states]
-        self._members = list(zip(self.params, self._datas, self._shapes, self.states,
-                                 map(dict.values, self.states), map(dict.values, self._expected)))
+        self._entry_counts = [len(expected) for expected in self._expected]
+        self._values = [state.values() for state in self.states]
+        self._expected_values = [expected.values() for expected in self._expected]
 
     def intact(self, optimizer_state):
-        """Whether every member (all have grads) keeps the data array it had when packed (so its shape and dtype)
-        and a grad of that shape and dtype, and `optimizer_state` still maps it to the dict this pack filled, with
-        the same entries."""
-        dtype = self._dtype
-        return all(
-            param.data is data and param.grad.shape == shape and param.grad.dtype == dtype
-            and optimizer_state.get(param) is state and len(values) == len(expected)
-            and all(map(operator.is_, values, expected))
-            for param, data, shape, state, values, expected in self._members
-        )
+        """Whether every member (all have grads, which `Optimizer.step` has checked against their parameters) keeps
+        the data array it had when packed (so its shape and dtype), and `optimizer_state` still maps it to the dict
+        this pack filled, with the same entries.
+
+        Each test runs over all members in one `map` (no Python code per member: this runs at every step)."""
+        return (all(map(operator.is_, map(_data_of, self.params), self._datas))
+                and all(map(operator.is_, map(optimizer_state.get, self.params), self.states))
+                and list(map(len, self.states)) == self._entry_counts
+                and all(map(operator.is_, itertools.chain.from_iterable(self._values),
+                            itertools.chain.from_iterable(self._expected_values))))
 
     def step(self, optimizer, group):
         """One step of every member: gather, one `optimizer._update_arrays`, keep the state, write each parameter."""
         np.concatenate(self._flat_datas, out=self._flat_param)  # the members' arrays, as `intact` checked
-        np.concatenate([param.grad for param in self.params], axis=None, out=self._flat_grad)
+        np.concatenate(list(map(_grad_of, self.params)), axis=None, out=self._flat_grad)
         value, new_state = optimizer._update_arrays(self._flat_param, self._flat_grad, self._flat_state, group)
         self._keep(new_state)
         if value is not self._flat_param:  # the Adam family writes over the flat parameter and returns it

@@ -7,11 +7,11 @@ of them from memory again. The rule computes every coordinate on its own, so its
 slice of the arrays is the same arithmetic as its step on the whole; stepped slice by slice
 (rows of the leading axis, about `PIECE_BYTES` per array: an eighth of the L2 cache that the
 system reports, 128 KiB where it reports none), the dozen passes over a slice run in the cache.
-The result is bitwise the same, whatever the size of the slices. Only a gradient and state arrays
-shaped and typed like the parameter pair up row by row; otherwise (a broadcasting gradient, a 0-d
-array among the state's scalars) the step is one whole `_update`, as for a small array. As with a
-rule that updates one array in place, an error part-way (a floating-point error under
-`np.errstate(...="raise")`) leaves the pieces before it stepped.
+The result is bitwise the same, whatever the size of the slices. Only state arrays shaped and
+typed like the parameter (as its gradient is: `Optimizer.step` checks it) pair up row by row;
+otherwise (a 0-d array among the state's scalars) the step is one whole `_update`, as for a small
+array. As with a rule that updates one array in place, an error part-way (a floating-point error
+under `np.errstate(...="raise")`) leaves the pieces before it stepped.
 """
 from pathlib import Path
 
@@ -73,10 +73,10 @@ def rows_per_piece(array):
     return max(1, PIECE_BYTES // (array.nbytes // len(array)))
 
 
-def _rows_pair_up(param, grad, state):
-    """Whether `grad` and every array in `state` have `param`'s shape and dtype."""
-    arrays = [grad, *(value for value in state.values() if isinstance(value, np.ndarray))]
-    return all(array.shape == param.shape and array.dtype == param.dtype for array in arrays)
+def _rows_pair_up(param, state):
+    """Whether every array in `state` has `param`'s shape and dtype (the grad has: `Optimizer.step` checks it)."""
+    return all(value.shape == param.shape and value.dtype == param.dtype
+               for value in state.values() if isinstance(value, np.ndarray))
 
 
 def update(optimizer, param, grad, state, group):
@@ -88,7 +88,7 @@ def update(optimizer, param, grad, state, group):
     is returned; an entry that becomes an array (SGD's momentum buffer, None before the first step) gets
     a new whole array.
     """
-    if param.nbytes <= PIECE_BYTES or not _rows_pair_up(param, grad, state):
+    if param.nbytes <= PIECE_BYTES or not _rows_pair_up(param, state):
         return optimizer._update(param, grad, state, group)
     piece_rows = rows_per_piece(param)
     arrays = {key: value for key, value in state.items() if isinstance(value, np.ndarray)}

@@ -362,6 +362,28 @@ def test_lbfgs_needs_a_closure():
         optim.LBFGS([tensor([1.0], requires_grad=True)]).step()
 
 
+@pytest.mark.parametrize("make", [
+    lambda params: optim.LBFGS(params, max_iter=3),
+    lambda params: optim.CoordinateDescent(params, lr=0.1, block_size=5),
+    lambda params: optim.ASGD(params, t0=1),
+])
+def test_rules_with_steps_of_their_own_check_the_grads_before_anything_changes(make):
+    a, b = Tensor(np.ones(4), requires_grad=True, name="a"), Tensor(np.ones((2, 3)), requires_grad=True, name="b")
+    optimizer = make([a, b])
+
+    def closure():
+        a.grad, b.grad = np.ones(4), np.ones(3)
+        return 1.0
+
+    closure()
+    with pytest.raises(ValueError, match=rf"{type(optimizer).__name__}\.step: param_groups\[0\]: params\[1\] "
+                                         r"\('b'\) has a grad of shape \(3,\)"):
+        optimizer.step(closure)
+    np.testing.assert_array_equal(a.data, np.ones(4))
+    np.testing.assert_array_equal(b.data, np.ones((2, 3)))
+    assert optimizer.state == {}
+
+
 # -- CoordinateDescent ---------------------------------------------------------------
 
 

@@ -236,22 +236,61 @@ def test_parameters_given_new_arrays_mid_training_are_stepped_in_their_new_array
     assert_packing_changes_nothing(replaced_midway, monkeypatch)
 
 
-def run_with_an_odd_grad(odd_grad):
-    """Adam trained as `run` does, but param 0's grad at step 2 (when 0, 2 and 3 are packed) is `odd_grad(grad)`."""
+BAD_GRADS = {  # param index -> (a bad grad made from the good one, the error and the start of its message)
+    "broadcasting shape": (0, lambda grad: grad[0], ValueError, r"has a grad of shape \(4,\) and dtype float64; "
+                           r"it must be an ndarray of the parameter's shape \(3, 4\) and dtype float64"),
+    "another dtype": (3, lambda grad: grad.astype(np.float32), ValueError,
+                      r"has a grad of shape \(2, 3\) and dtype float32; it must be an ndarray of the parameter's "
+                      r"shape \(2, 3\) and dtype float64"),
+    "int array": (8, lambda grad: grad.astype(np.int64), ValueError, r"has a grad of shape \(3,\) and dtype int64"),
+    "list": (8, lambda grad: grad.tolist(), TypeError, r"has a grad of type list; it must be an ndarray"),
+    "float for a 0-d param": (6, float, TypeError, r"has a grad of type float; it must be an ndarray"),
+}
+GROUP_OF = {0: 0, 3: 0, 6: 0, 8: 1}  # where `make_optimizer` puts those params, and at which index
+INDEX_IN_GROUP = {0: 0, 3: 3, 6: 6, 8: 1}
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["packed", "per-parameter"])
+@pytest.mark.parametrize("name, options", [RULES[1], RULES[6], RULES[7]], ids=["SGD", "RMSprop", "Adam"])
+@pytest.mark.parametrize("bad", BAD_GRADS)
+def test_a_bad_grad_raises_before_anything_changes(bad, name, options, packed, monkeypatch):
+    if not packed:
+        monkeypatch.setattr(packing, "SMALL_PARAM_BYTES", 0)
+    index, make_bad, error, message = BAD_GRADS[bad]
     params = make_params()
-    optimizer = make_optimizer("Adam", dict(lr=0.05), params)
-    values = train(optimizer, params, 2)
-    set_grads(params, 2)
-    params[0].grad = odd_grad(params[0].grad)
+    params[index].name = "odd"
+    optimizer = make_optimizer(name, options, params)
+    train(optimizer, params, 5)
+    set_grads(params, 5)
+    before, state_before = [param.data.copy() for param in params], optimizer.state_dict()
+    good = params[index].grad
+    params[index].grad = make_bad(good)
+    where = rf"{name}\.step: param_groups\[{GROUP_OF[index]}\]: params\[{INDEX_IN_GROUP[index]}\] \('odd'\) "
+    with pytest.raises(error, match=where + message):
+        optimizer.step()
+    assert_same_values([[param.data for param in params]], [before])
+    assert_same_state_dicts(optimizer.state_dict(), state_before)
+
+    # The good grad steps on as if nothing had happened.
+    params[index].grad = good
     optimizer.step()
-    values.append([param.data.copy() for param in params])
-    return values + train(optimizer, params, STEPS - 3, start=3), optimizer.state_dict()
+    values = [[param.data.copy() for param in params]] + train(optimizer, params, 3, start=6)
+    reference_params = make_params()
+    reference = make_optimizer(name, options, reference_params)
+    assert_same_values(values, train(reference, reference_params, 9)[5:])
 
 
-@pytest.mark.parametrize("odd_grad", [lambda grad: grad.astype(np.float32), lambda grad: grad[0]],
-                         ids=["another dtype", "broadcasting shape"])
-def test_a_member_whose_grad_is_not_like_its_parameter_is_stepped_alone(odd_grad, monkeypatch):
-    assert_packing_changes_nothing(lambda: run_with_an_odd_grad(odd_grad), monkeypatch)
+def test_a_numpy_scalar_is_the_grad_of_a_0d_parameter():
+    """Ufuncs give NumPy scalars for 0-d arrays: such a grad of the right dtype steps as its 0-d array does."""
+    scalar, array = Tensor(np.array(0.5), requires_grad=True), Tensor(np.array(0.5), requires_grad=True)
+    optimizers = [optim.Adam([scalar], lr=0.1), optim.Adam([array], lr=0.1)]
+    for _ in range(3):
+        scalar.grad, array.grad = np.cos(scalar.data), np.asarray(np.cos(array.data))
+        assert type(scalar.grad) is np.float64 and type(array.grad) is np.ndarray
+        for optimizer in optimizers:
+            optimizer.step()
+    np.testing.assert_array_equal(scalar.data, array.data)
+    assert scalar.data.shape == ()
 
 
 @pytest.mark.parametrize("name, options", RULES, ids=IDS)

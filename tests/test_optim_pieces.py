@@ -109,14 +109,20 @@ def step_twice(make_optimizer, param_arrays, grads, monkeypatch, states=None):
 
 @pytest.mark.parametrize("grad_shape, grad_dtype", [((1, 300), np.float64), ((70, 300), np.float32)],
                          ids=["broadcasting", "float32"])
-def test_a_grad_unlike_the_param_gets_one_whole_update(grad_shape, grad_dtype, monkeypatch):
+def test_a_grad_unlike_a_large_param_raises_before_any_piece_is_stepped(grad_shape, grad_dtype, monkeypatch):
+    monkeypatch.setattr(pieces, "PIECE_BYTES", 2**14)  # the param is stepped in pieces of 6 rows
     rng = np.random.default_rng(4)
-    param, grad = rng.normal(size=(70, 300)), rng.normal(size=grad_shape).astype(grad_dtype)
-    (values, states), (whole_values, whole_states) = step_twice(
-        lambda params: optim.SGD(params, lr=0.1, momentum=0.9), [param], [grad], monkeypatch)
-    np.testing.assert_array_equal(values[0], whole_values[0])
-    buffer, whole_buffer = states[0]["momentum_buffer"], whole_states[0]["momentum_buffer"]
-    assert (buffer.shape, buffer.dtype) == (whole_buffer.shape, whole_buffer.dtype) == (grad_shape, grad_dtype)
+    param = Tensor(rng.normal(size=(70, 300)), requires_grad=True, name="w")
+    optimizer = optim.SGD([param], lr=0.1, momentum=0.9)
+    param.grad = rng.normal(size=(70, 300))
+    optimizer.step()
+    before, buffer = param.data.copy(), optimizer.state[param]["momentum_buffer"].copy()
+    param.grad = rng.normal(size=grad_shape).astype(grad_dtype)
+    with pytest.raises(ValueError, match=r"SGD\.step: param_groups\[0\]: params\[0\] \('w'\) has a grad of shape "
+                                         rf"\({grad_shape[0]}, 300\) and dtype {np.dtype(grad_dtype)}"):
+        optimizer.step()
+    np.testing.assert_array_equal(param.data, before)
+    np.testing.assert_array_equal(optimizer.state[param]["momentum_buffer"], buffer)
 
 
 def test_a_0d_array_among_the_scalars_gets_one_whole_update(monkeypatch):
