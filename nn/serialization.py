@@ -7,7 +7,8 @@ themselves; a dict is {"dict": [[key, value], ...]} (keys str or int), a tuple
 """
 import json
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 
 import numpy as np
@@ -69,17 +70,21 @@ def save(obj, path):
 
     Tensors are saved as arrays. The file is written to a temporary file in the same
     directory and renamed into place, so `path` is either the old file or the complete new one.
+    Its mode is the one `open(path, "wb")` gives: that of the file it replaces, or for a new
+    file 0o666 less the umask (as torch.save's).
     """
     path = os.fspath(path)
     arrays = {}
     structure = json.dumps({"format": FORMAT, "root": _encode(obj, arrays, "obj")})
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=os.path.basename(path) + ".", suffix=".tmp")
+    temporary = f"{path}.{secrets.token_hex(8)}.tmp"  # beside `path`: os.replace must not cross file systems
+    file = open(temporary, "xb")  # a new file, created with 0o666 less the umask as open() creates files
     try:
-        with os.fdopen(handle, "wb") as file:
+        with file:
             np.savez(file, **{_STRUCTURE: np.array(structure)}, **arrays)
             file.flush()
             os.fsync(file.fileno())
+        if os.path.exists(path):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 
 import nn
 from autograd import Tensor
@@ -117,3 +118,31 @@ def test_checkpoint_with_the_wrong_shapes_leaves_the_model_unchanged(tmp_path):
         net.load_state_dict(nn.load(path))
     for key, value in net.state_dict().items():
         np.testing.assert_array_equal(value, before[key])
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_file_has_the_mode_of_torch_save_under_the_umask(umask, tmp_path):
+    previous = os.umask(umask)
+    try:
+        nn.save({"a": np.ones(3)}, tmp_path / "ours.npz")
+        torch.save({"a": torch.ones(3)}, tmp_path / "theirs.pt")
+    finally:
+        os.umask(previous)
+    mode = os.stat(tmp_path / "ours.npz").st_mode & 0o777
+    assert mode == os.stat(tmp_path / "theirs.pt").st_mode & 0o777 == 0o666 & ~umask
+    np.testing.assert_array_equal(nn.load(tmp_path / "ours.npz")["a"], np.ones(3))
+    assert sorted(os.listdir(tmp_path)) == ["ours.npz", "theirs.pt"]
+
+
+def test_a_replaced_file_keeps_its_mode_as_open_would(tmp_path):
+    for name in ("ours.npz", "theirs.pt"):
+        (tmp_path / name).write_bytes(b"old")
+        os.chmod(tmp_path / name, 0o640)
+    previous = os.umask(0o022)
+    try:
+        nn.save({"a": np.ones(3)}, tmp_path / "ours.npz")
+        torch.save({"a": torch.ones(3)}, tmp_path / "theirs.pt")
+    finally:
+        os.umask(previous)
+    assert os.stat(tmp_path / "ours.npz").st_mode & 0o777 == os.stat(tmp_path / "theirs.pt").st_mode & 0o777 == 0o640
+    np.testing.assert_array_equal(nn.load(tmp_path / "ours.npz")["a"], np.ones(3))
