@@ -176,15 +176,18 @@ class Optimizer:
 
     # -- stepping ---------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
-        """Forget the gradients: set them to None (default) or fill them with zeros."""
+        """Forget the gradients: set them to None (default) or, as PyTorch, fill the grad arrays with zeros in place
+        (a NumPy scalar, which cannot change, becomes a zero array of its dtype)."""
         for group in self.param_groups:
             for param in group["params"]:
                 if param.grad is None:
                     continue
                 if set_to_none:
                     param.grad = None
-                else:
+                elif isinstance(param.grad, np.generic):
                     param.grad = np.zeros_like(param.grad)
+                else:
+                    param.grad[...] = 0
 
     def _evaluate(self, closure):
         """Run `closure` (with grad enabled) and return its loss; None without a closure."""

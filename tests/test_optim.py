@@ -1,6 +1,7 @@
 """The Optimizer base (groups, state, closures, state dicts, validation), convergence, CoordinateDescent."""
 import numpy as np
 import pytest
+import torch
 
 import optim
 from autograd import Tensor, tensor
@@ -175,14 +176,23 @@ def test_closure_is_called_with_grad_enabled_and_its_loss_returned():
     assert optimizer.step() is None
 
 
-def test_zero_grad():
-    w = tensor([2.0, 1.0], requires_grad=True)
-    optimizer = optim.SGD([w], lr=0.1)
-    w.grad = np.array([1.0, 1.0])
+def test_zero_grad_fills_the_grad_in_place_as_torch():
+    w, scalar = tensor([2.0, 1.0], requires_grad=True), tensor(3.0, requires_grad=True)
+    theirs = torch.tensor([2.0, 1.0], dtype=torch.float64, requires_grad=True)
+    optimizer, their_optimizer = optim.SGD([w, scalar], lr=0.1), torch.optim.SGD([theirs], lr=0.1)
+    w.grad, scalar.grad = np.array([1.0, -1.0]), np.float64(2.0)
+    theirs.grad = torch.tensor([1.0, -1.0], dtype=torch.float64)
+    kept, their_kept = w.grad, theirs.grad
     optimizer.zero_grad(set_to_none=False)
-    np.testing.assert_array_equal(w.grad, [0.0, 0.0])
+    their_optimizer.zero_grad(set_to_none=False)
+    assert w.grad is kept and their_optimizer.param_groups[0]["params"][0].grad is their_kept
+    np.testing.assert_array_equal(kept, their_kept.numpy())
+    np.testing.assert_array_equal(kept, [0.0, 0.0])
+    assert scalar.grad.shape == () and scalar.grad.dtype == np.float64
+    np.testing.assert_array_equal(scalar.grad, 0.0)
     optimizer.zero_grad()
-    assert w.grad is None
+    their_optimizer.zero_grad()
+    assert w.grad is None and scalar.grad is None and theirs.grad is None
 
 
 def _train(optimizer, params, steps, start):
