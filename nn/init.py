@@ -9,11 +9,15 @@ import numpy as np
 
 from .rng import generator
 
-_LINEAR_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "sigmoid")
+_LINEAR_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+                 "sigmoid")
 
 
 def calculate_gain(nonlinearity, param=None):
-    """The recommended gain for a nonlinearity (PyTorch's table): relu sqrt(2), tanh 5/3, ..."""
+    """The recommended gain for a nonlinearity (PyTorch's table): relu sqrt(2), tanh 5/3, ...
+
+    `param` is leaky_relu's negative slope (0.01 when None); as in PyTorch it must be an int or a float, not a bool.
+    """
     if nonlinearity in _LINEAR_GAINS:
         return 1.0
     if nonlinearity == "tanh":
@@ -22,6 +26,9 @@ def calculate_gain(nonlinearity, param=None):
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise ValueError(f"calculate_gain: leaky_relu's param (its negative slope) must be an int or a float, "
+                             f"got {type(slope).__name__} {slope!r}")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4

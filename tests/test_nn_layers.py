@@ -205,6 +205,22 @@ def test_constant_fills_keep_the_tensor_and_its_dtype():
         np.testing.assert_array_equal(weight.data, np.full((2, 3), expected, dtype=np.float32))
 
 
-def test_init_gains_match_pytorch():
-    for name, param in [("relu", None), ("tanh", None), ("leaky_relu", 0.2), ("linear", None), ("selu", None)]:
-        assert math.isclose(init.calculate_gain(name, param), torch.nn.init.calculate_gain(name, param))
+@pytest.mark.parametrize("name, param", [
+    ("relu", None), ("tanh", None), ("leaky_relu", None), ("leaky_relu", 0.2), ("leaky_relu", 0), ("linear", None),
+    ("selu", None), ("sigmoid", None), ("conv1d", None), ("conv3d", None), ("conv_transpose1d", None),
+    ("conv_transpose2d", None), ("conv_transpose3d", None),
+])
+def test_init_gains_match_pytorch(name, param):
+    assert init.calculate_gain(name, param) == pytest.approx(torch.nn.init.calculate_gain(name, param), rel=1e-15)
+
+
+@pytest.mark.parametrize("name, param, error, message", [
+    ("leaky_relu", True, ValueError, r"leaky_relu's param \(its negative slope\) must be an int or a float, got bool"),
+    ("leaky_relu", "0.2", ValueError, r"must be an int or a float, got str '0.2'"),
+    ("softsign", None, ValueError, r"unsupported nonlinearity 'softsign'"),
+])
+def test_init_gains_refuse_what_pytorch_refuses(name, param, error, message):
+    with pytest.raises(error):
+        torch.nn.init.calculate_gain(name, param)
+    with pytest.raises(error, match=message):
+        init.calculate_gain(name, param)
