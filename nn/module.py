@@ -250,6 +250,24 @@ class Module:
         """Evaluation mode: Dropout is the identity, BatchNorm uses its running statistics."""
         return self.train(False)
 
+    def requires_grad_(self, requires_grad=True):
+        """Set `requires_grad` of every parameter (False freezes them, e.g. for fine-tuning); returns self."""
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_: requires_grad must be a bool, got {type(requires_grad).__name__}")
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn):
+        """Call `fn(module)` on every descendant, children before their parent, then on self (as PyTorch: a module
+        registered under two parents is visited for each); returns self. E.g. `net.apply(init_weights)`."""
+        if not callable(fn):
+            raise TypeError(f"apply: fn must be callable, got {type(fn).__name__}")
+        for child in dict.fromkeys(self.children()):
+            child.apply(fn)
+        fn(self)
+        return self
+
     def zero_grad(self, set_to_none=True):
         """Reset every parameter's gradient (to None by default, as PyTorch 2)."""
         for param in self.parameters():

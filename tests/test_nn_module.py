@@ -166,6 +166,50 @@ def test_a_cycle_of_child_modules_is_refused():
     assert list(inner.state_dict()) == ["0.weight", "0.bias"]
 
 
+def _nested_with_a_shared_linear(lib):
+    shared = lib.Linear(2, 2)
+    return lib.Sequential(lib.Sequential(lib.Linear(2, 2), lib.ReLU()), shared,
+                          lib.Sequential(shared, lib.Tanh()), shared), shared
+
+
+def test_apply_visits_modules_in_pytorchs_order_and_returns_self():
+    orders = []
+    for lib in (nn, torch.nn):
+        net, shared = _nested_with_a_shared_linear(lib)
+        visited = []
+        assert net.apply(visited.append) is net
+        orders.append([(type(module).__name__, module is shared) for module in visited])
+    assert orders[0] == orders[1]
+    assert orders[0].count(("Linear", True)) == 2  # once under the root (listed there twice), once under its other parent
+    with pytest.raises(TypeError, match="apply: fn must be callable, got int"):
+        nn.Linear(1, 1).apply(3)
+
+
+def test_apply_initialises_weights_as_in_pytorch():
+    def fill(module):
+        if isinstance(module, (nn.Linear, torch.nn.Linear)):
+            module.weight.data[...] = 0.5
+            module.bias.data[...] = -1.0
+
+    ours, theirs = _mlp().apply(fill), _torch_mlp().apply(fill)
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[key], value.numpy(), err_msg=key)
+
+
+def test_requires_grad_freezes_and_unfreezes_as_in_pytorch():
+    ours, theirs = _mlp(), _torch_mlp()
+    assert ours.requires_grad_(False) is ours and theirs.requires_grad_(False) is theirs
+    assert ours[4].requires_grad_() is ours[4]
+    theirs[4].requires_grad_()
+    flags = [param.requires_grad for param in ours.parameters()]
+    assert flags == [param.requires_grad for param in theirs.parameters()] == [False] * 4 + [True] * 2
+    x = Tensor(np.ones((4, 3)))
+    ours.eval()(x).sum().backward()
+    assert [param.grad is None for param in ours.parameters()] == [True] * 4 + [False] * 2
+    with pytest.raises(TypeError, match="requires_grad_: requires_grad must be a bool, got str"):
+        ours.requires_grad_("no")
+
+
 def test_train_and_eval_reach_every_module():
     net = _mlp()
     assert all(m.training for m in net.modules())
