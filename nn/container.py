@@ -24,9 +24,15 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def __getitem__(self, index):
-        """The module at position `index` (negative counts from the end)."""
+        """The module at position `index` (negative counts from the end), or for a slice a new Sequential of those
+        modules (the same objects) under their keys here, as PyTorch's (`net[1:3]` has children "1" and "2")."""
+        if isinstance(index, slice):
+            sliced = type(self)()
+            for key, module in list(self._modules.items())[index]:
+                sliced.add_module(key, module)
+            return sliced
         if not isinstance(index, int):
-            raise TypeError(f"Sequential: index must be an int, got {type(index).__name__}")
+            raise TypeError(f"Sequential: index must be an int or a slice, got {type(index).__name__}")
         return list(self._modules.values())[index]
 
     def append(self, module):

@@ -210,6 +210,30 @@ def test_requires_grad_freezes_and_unfreezes_as_in_pytorch():
         ours.requires_grad_("no")
 
 
+@pytest.mark.parametrize("index", [slice(1, 3), slice(None, None, 2), slice(-2, None), slice(3, 1)],
+                         ids=["1:3", "::2", "-2:", "3:1"])
+def test_a_slice_of_sequential_is_a_sequential_as_in_pytorch(index, rng):
+    def layers(lib):  # every slice of it takes inputs of width 3
+        return lib.Sequential(lib.Linear(3, 3), lib.ReLU(), lib.Linear(3, 3), lib.Tanh(), lib.Linear(3, 2))
+
+    ours, theirs = layers(nn), layers(torch.nn).double()
+    ours.load_state_dict(theirs.state_dict())
+    sliced, their_sliced = ours[index], theirs[index]
+    assert type(sliced) is nn.Sequential and repr(sliced) == repr(their_sliced)
+    assert [key for key, _ in sliced.named_children()] == [key for key, _ in their_sliced.named_children()]
+    assert all(a is b for a, b in zip(sliced, list(ours)[index], strict=True))
+    assert list(sliced.state_dict()) == list(their_sliced.state_dict())
+    x = rng.normal(size=(4, 3))
+    assert_close(sliced(Tensor(x)).data, their_sliced(torch.tensor(x)).detach().numpy())
+
+
+def test_sequential_index_must_be_an_int_or_a_slice():
+    net = _mlp()
+    assert net[-1] is net[4]
+    with pytest.raises(TypeError, match="Sequential: index must be an int or a slice, got str"):
+        net["0"]
+
+
 def test_train_and_eval_reach_every_module():
     net = _mlp()
     assert all(m.training for m in net.modules())
