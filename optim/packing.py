@@ -48,10 +48,6 @@ SMALL_PARAM_BYTES = 2**17
 MIN_PACK_SIZE = 2
 
 
-_data_of = operator.attrgetter("data")
-_grad_of = operator.attrgetter("grad")
-
-
 def is_small(param):
     """Whether `param` may be packed: a small C-contiguous array (which a pack reads through a flat view) of at
     least one dimension. (`Optimizer.step` has checked that its grad has its shape and dtype.)
@@ -120,28 +116,25 @@ class Pack:
 
     def _snapshot(self):
         """Remember the objects in every member's state, for `intact`: a copy of each dict (`_keep` writes the new
-        scalars into both), the number of entries of each, and live views of both dicts' values."""
+        scalars into both), and per member the tuple that `intact` reads, with live views of both dicts' values."""
         self._expected = [dict(state) for state in self.states]
-        self._entry_counts = [len(expected) for expected in self._expected]
-        self._values = [state.values() for state in self.states]
-        self._expected_values = [expected.values() for expected in self._expected]
+        self._members = list(zip(self.params, self._datas, self.states,
+                                 map(dict.values, self.states), map(dict.values, self._expected)))
 
     def intact(self, optimizer_state):
         """Whether every member (all have grads, which `Optimizer.step` has checked against their parameters) keeps
         the data array it had when packed (so its shape and dtype), and `optimizer_state` still maps it to the dict
-        this pack filled, with the same entries.
-
-        Each test runs over all members in one `map` (no Python code per member: this runs at every step)."""
-        return (all(map(operator.is_, map(_data_of, self.params), self._datas))
-                and all(map(operator.is_, map(optimizer_state.get, self.params), self.states))
-                and list(map(len, self.states)) == self._entry_counts
-                and all(map(operator.is_, itertools.chain.from_iterable(self._values),
-                            itertools.chain.from_iterable(self._expected_values))))
+        this pack filled, with the same entries."""
+        return all(
+            param.data is data and optimizer_state.get(param) is state and len(values) == len(expected)
+            and all(map(operator.is_, values, expected))
+            for param, data, state, values, expected in self._members
+        )
 
     def step(self, optimizer, group):
         """One step of every member: gather, one `optimizer._update_arrays`, keep the state, write each parameter."""
         np.concatenate(self._flat_datas, out=self._flat_param)  # the members' arrays, as `intact` checked
-        np.concatenate(list(map(_grad_of, self.params)), axis=None, out=self._flat_grad)
+        np.concatenate([param.grad for param in self.params], axis=None, out=self._flat_grad)
         value, new_state = optimizer._update_arrays(self._flat_param, self._flat_grad, self._flat_state, group)
         self._keep(new_state)
         if value is not self._flat_param:  # the Adam family writes over the flat parameter and returns it
