@@ -87,30 +87,21 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
         for position, tensor in enumerate(inputs):
             wanted.setdefault(tensor, []).append(position)
     results = [None] * (0 if inputs is None else len(inputs))
-    leaf_grads = []  # (tensor, grad, adoptable): stored after the walk, so that an error in it changes no .grad
+    retained = []  # (non-leaf that retains its grad, the grad)
     anomaly_mode = _local.state.anomaly
-    # A gradient may become a leaf's .grad without a copy when only the engine refers to it. Reference
-    # counts say so only for plain arrays (not in create_graph, where Tensors wrap them) and only
-    # without a trace or profile function (a debugger's or coverage's snapshot of locals adds references).
-    adopting = not create_graph and sys.gettrace() is None and sys.getprofile() is None
-    probe = object()  # a local that nothing else refers to: the reference count of an unshared gradient
-    unshared = sys.getrefcount(probe)
     with enable_grad() if create_graph else no_grad():
         for tensor in reversed(order):
+            op = tensor._op
+            if op is None:
+                continue  # a leaf's gradient stays in `pending` until the walk is over
             grad = pending.pop(tensor, None)
             if grad is None:
                 continue
-            op = tensor._op
             if wanted is not None:
                 for position in wanted.get(tensor, ()):
                     results[position] = grad
-            elif op is None:
-                adoptable = adopting and sys.getrefcount(grad) == unshared  # before the list adds a reference
-                leaf_grads.append((tensor, grad, adoptable))
             elif tensor._retains_grad:
-                leaf_grads.append((tensor, grad, False))
-            if op is None:
-                continue
+                retained.append((tensor, grad))
             parents = tensor._parents
             needs_grad, parent_values = [], []  # one loop: a comprehension is a call (CPython <= 3.11)
             for parent in parents:
@@ -122,12 +113,35 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
                 anomaly.check_backward(tensor, parent_grads)
             _add_to_pending(pending, parents, parent_grads)
             del parent_grads  # the engine holds each gradient in `pending` only (see _add_to_grad)
-    for tensor, grad, adoptable in leaf_grads:
-        _add_to_grad(tensor, grad, adoptable)
+    # Only now does any .grad change, so that an error in the walk leaves every one as it was; `pending` now
+    # holds the leaves' gradients.
+    if wanted is None:
+        _store_grads(pending, retained, create_graph)
+    else:
+        for tensor, grad in pending.items():
+            for position in wanted.get(tensor, ()):
+                results[position] = grad
     if not retain_graph:
         for tensor in nodes:
             tensor._freed = True
     return results
+
+
+def _store_grads(leaf_grads, retained, create_graph):
+    """Add each gradient into its tensor's `.grad`: the leaves' (`leaf_grads` maps each leaf to its gradient, and is
+    emptied) and those of the non-leaves that retain theirs (`retained`: (tensor, gradient) pairs)."""
+    for tensor, grad in retained:
+        _add_to_grad(tensor, grad, adoptable=False)
+    # A gradient may become a leaf's .grad without a copy when only the engine refers to it. Reference
+    # counts say so only for plain arrays (not in create_graph, where Tensors wrap them) and only
+    # without a trace or profile function (a debugger's or coverage's snapshot of locals adds references).
+    adopting = not create_graph and sys.gettrace() is None and sys.getprofile() is None
+    probe = object()  # a local that nothing else refers to: the reference count of an unshared gradient
+    unshared = sys.getrefcount(probe)
+    while leaf_grads:
+        tensor, grad = leaf_grads.popitem()
+        adoptable = adopting and sys.getrefcount(grad) == unshared  # counted before the call's arguments add theirs
+        _add_to_grad(tensor, grad, adoptable)
 
 
 def _walkable_nodes(tensors, where):
