@@ -22,7 +22,7 @@ from .memory import keep_freed_memory
 from .ops import unbroadcast
 from .primitive import Primitive
 from .rng import default_rng, get_rng_state, manual_seed, set_rng_state
-from .tensor import Tensor
+from .tensor import Tensor, zero_grads
 from . import functional  # autograd.functional: vjp, jvp, jacobian, hessian, hvp
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
     "flatten", "linear", "log",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid",
     "softmax_cross_entropy", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh", "transpose", "var", "where",
-    "backward", "grad", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
+    "backward", "grad", "zero_grads", "toposort", "no_grad", "enable_grad", "is_grad_enabled", "scope", "current_scope",
     "Function", "Context", "Primitive", "unbroadcast",
     "gradcheck", "gradgradcheck", "numeric_grad", "rel_error", "GradcheckError", "draw_graph",
     "keep_freed_memory",

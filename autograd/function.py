@@ -18,9 +18,9 @@ once_differentiable = VariadicPrimitive("once_differentiable", lambda *tensors, 
 
 
 def _one_per_argument(name, grads, count):
-    """The gradients a `backward` returned (a tuple or list, or one gradient), checked to be one per argument of the
-    forward: `count`, as PyTorch's rule (extra ones must be None)."""
-    grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+    """The gradients a `backward` returned (a tuple, or one gradient: a list is one, as an array-like), checked to be
+    one per argument of the forward: `count`, as PyTorch's rule (extra ones must be None)."""
+    grads = grads if isinstance(grads, tuple) else (grads,)
     if len(grads) > count and all(grad is None for grad in grads[count:]):
         grads = grads[:count]
     if len(grads) != count:

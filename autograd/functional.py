@@ -98,9 +98,9 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """
     inputs_tuple, inputs = _prepared_inputs(inputs, create_graph, "hvp")
     with enable_grad():
-        output = _scalar_output(func(*inputs), "hvp")
+        output = func(*inputs)
         v = _vectors(v, inputs, "hvp", "inputs")
-        gradients = _grads((output,), inputs, (None,), True, strict, "hvp")
+        gradients = _grads((_scalar_output(output, "hvp"),), inputs, (None,), True, strict, "hvp")
         products = _grads(gradients, inputs, v, create_graph, strict, "hvp")
     return _detached((output,), create_graph)[0], _unpack(_detached(products, create_graph), inputs_tuple)
 
@@ -119,10 +119,12 @@ def _as_tuple(value, what, caller):
 
 
 def _prepared_inputs(inputs, create_graph, caller):
-    """The inputs as fresh leaves that require grad, except that with create_graph the
-    inputs that already require grad are kept, so the results stay on their graph."""
+    """The inputs as fresh leaves that require grad, except that with create_graph an input
+    that already requires grad becomes a fresh node on its graph (a reshape to its own shape,
+    as PyTorch's view_as), so the results stay on that graph, and an input given twice, or
+    computed from another, is still differentiated on its own (partial, not total, derivatives)."""
     is_tuple, inputs = _as_tuple(inputs, "inputs", caller)
-    return is_tuple, tuple(x if create_graph and x.requires_grad else x.detach().requires_grad_()
+    return is_tuple, tuple(reshape(x, x.shape) if create_graph and x.requires_grad else x.detach().requires_grad_()
                            for x in inputs)
 
 

@@ -1,5 +1,6 @@
 """Thread-local autograd state: grad mode and the module scope stack."""
 import functools
+import inspect
 import itertools
 import threading
 
@@ -35,9 +36,15 @@ def is_grad_enabled():
 
 
 class _GradMode:
-    """Context manager and decorator that sets grad mode for its body."""
+    """Context manager and decorator that sets grad mode for its body: `with no_grad(): ...`, `@no_grad()` or
+    `@no_grad` (as PyTorch's). A decorated generator function runs its body in the mode at every resumption, and
+    the code that drives it in its own mode."""
 
     enabled = True
+
+    def __new__(cls, function=None):
+        mode = super().__new__(cls)
+        return mode if function is None else mode(function)
 
     def __enter__(self):
         state = _local.state
@@ -49,6 +56,12 @@ class _GradMode:
 
     def __call__(self, function):
         mode = type(self)
+        if inspect.isgeneratorfunction(function):
+            @functools.wraps(function)
+            def generator_wrapper(*args, **kwargs):
+                return (yield from _resumed_in(mode, function(*args, **kwargs)))
+
+            return generator_wrapper
 
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
@@ -56,6 +69,26 @@ class _GradMode:
                 return function(*args, **kwargs)
 
         return wrapper
+
+
+def _resumed_in(mode, generator):
+    """Drive `generator`, entering `mode` around each of its resumptions (next, send, throw, close) only."""
+    resume, argument = generator.send, None
+    while True:
+        try:
+            with mode():
+                value = resume(argument)
+        except StopIteration as stop:
+            return stop.value
+        try:
+            argument = yield value
+            resume = generator.send
+        except GeneratorExit:
+            with mode():
+                generator.close()
+            raise
+        except BaseException as error:  # thrown in by the caller: passed on to the generator
+            resume, argument = generator.throw, error
 
 
 class no_grad(_GradMode):

@@ -137,22 +137,22 @@ def as_tensors(args):
     return tuple([a if isinstance(a, Tensor) else _operand_tensor(a, arrays) for a in args])
 
 
-# Operands that take the tensors' dtype, as PyTorch's scalars do: Python numbers and NumPy's scalars alike
-# (np.float64 is a Python float, np.float32 is not: both are numbers to a user).
-_SCALARS = (int, float, bool, np.integer, np.floating, np.bool_)
-
-
 def _operand_tensor(value, arrays):
-    """A non-Tensor operand as a leaf Tensor; a number (Python's or a NumPy scalar) takes the tensors' float dtype if
-    they share one."""
-    if not isinstance(value, _SCALARS):
+    """A non-Tensor operand as a leaf Tensor; a number takes the tensors' float dtype if they share one.
+
+    A NumPy scalar counts as the Python number it holds, as PyTorch's scalars do (np.float64 is a Python
+    float, np.float32 is not: both are numbers to a user).
+    """
+    if isinstance(value, (np.number, np.bool_)):
+        value = value.item()
+    if not isinstance(value, (int, float, bool)):
         return Tensor._make(numeric_array(value))
     dtype = arrays[0].dtype
     for array in arrays:
         if array.dtype is not dtype or dtype.kind != "f":
             dtype = np.result_type(value, *arrays)
             break
-    return _shared_constant(value, dtype, math.copysign(1.0, value) if isinstance(value, (float, np.floating)) else 0.0)
+    return _shared_constant(value, dtype, math.copysign(1.0, value) if isinstance(value, float) else 0.0)
 
 
 # A loop over ever new numbers (a decaying rate, say) evicts the least recently used constants.

@@ -3,6 +3,8 @@ from operator import attrgetter
 
 import numpy as np
 
+from .grad_mode import _local
+
 
 _NUMERIC_KINDS = "biuf"
 _EMPTY = {}
@@ -40,6 +42,8 @@ class Tensor:
         except (TypeError, ValueError) as exc:
             raise TypeError(f"Tensor: cannot make numeric data from {type(data).__name__}: {exc}") from None
         _check_numeric(array, requires_grad)
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Tensor: name must be a str or None, got {type(name).__name__}")
         self._init(array, requires_grad, name)
 
     def _init(self, array, requires_grad, name=None):
@@ -226,6 +230,34 @@ class Tensor:
     def __matmul__(self, other): return ops.matmul(self, other)
     def __rmatmul__(self, other): return ops.matmul(other, self)
     def __neg__(self): return ops.negative(self)
+
+    # -- in-place arithmetic: `p -= lr * p.grad` moves a parameter, as in PyTorch ------
+    def __iadd__(self, other): return self._in_place(np.add, ops.add, other, "+=")
+    def __isub__(self, other): return self._in_place(np.subtract, ops.subtract, other, "-=")
+    def __imul__(self, other): return self._in_place(np.multiply, ops.multiply, other, "*=")
+    def __itruediv__(self, other): return self._in_place(np.divide, ops.divide, other, "/=")
+
+    def _in_place(self, ufunc, op, other, symbol):
+        """`self <symbol> other`. A leaf's data changes in place (its version moves, so a graph that used the old
+        values refuses its backward). Where the result needs a graph, it is a new tensor instead, the op's result
+        (`loss += penalty`, or `total += x` with x requiring grad): changing the tensor in place would leave its
+        graph describing the old value. A leaf that requires grad cannot change while grad is recorded (as in
+        PyTorch): update it under `no_grad()`."""
+        recording = _local.state.grad_enabled
+        if self._op is not None or (recording and isinstance(other, Tensor) and other._requires_grad
+                                    and not self._requires_grad):
+            return op(self, other)
+        if recording and self._requires_grad:
+            raise RuntimeError(f"{symbol}: a leaf tensor that requires grad (shape {self.shape}) cannot change in place "
+                               "while the graph is recorded; update it inside `with no_grad():`, as an optimizer does")
+        operand = other.data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self.data, operand, out=self.data, casting="same_kind")
+        except (TypeError, ValueError) as exc:  # NumPy's casting and broadcasting errors
+            raise (TypeError if isinstance(exc, TypeError) else ValueError)(f"{symbol}: cannot update a tensor of shape {self.shape} and dtype {self.dtype} in place "
+                            f"with {type(other).__name__} of shape {np.shape(operand)}: {exc}") from None
+        self.mark_modified(symbol)
+        return self
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
     def __getitem__(self, index): return ops.getitem(self, index=_plain_index(index))
@@ -284,6 +316,22 @@ class Tensor:
         carries no gradient (as in PyTorch), so such a cast gives a constant."""
         dtype = np.dtype(dtype)
         return ops.astype(self, dtype=dtype) if dtype.kind == "f" else Tensor._make(self.data.astype(dtype))
+
+
+def zero_grads(tensors, set_to_none=True):
+    """Forget the gradients of `tensors` (what `Module.zero_grad` and `Optimizer.zero_grad` do): set each `.grad`
+    to None, or with set_to_none=False fill it with zeros in place, as PyTorch's (a kept reference sees the zeros;
+    a NumPy scalar, which cannot change, becomes a zero array of its dtype)."""
+    for tensor in tensors:
+        grad = tensor.grad
+        if grad is None:
+            continue
+        if set_to_none:
+            tensor.grad = None
+        elif isinstance(grad, np.ndarray):
+            grad[...] = 0
+        else:
+            tensor.grad = np.zeros_like(grad)
 
 
 def _shape(args):

@@ -25,11 +25,12 @@ class Sequential(Module):
 
     def __getitem__(self, index):
         """The module at position `index` (negative counts from the end), or for a slice a new Sequential of those
-        modules (the same objects) under their keys here, as PyTorch's (`net[1:3]` has children "1" and "2")."""
+        modules (the same objects) under their keys here, as PyTorch's (`net[1:3]` has children "1" and "2").
+        The modules keep the names they have in this model (a slice shares them, it does not adopt them)."""
         if isinstance(index, slice):
             sliced = type(self)()
             for key, module in list(self._modules.items())[index]:
-                sliced.add_module(key, module)
+                sliced._store_entry(sliced._modules, key, module)
             return sliced
         if not isinstance(index, int):
             raise TypeError(f"Sequential: index must be an int or a slice, got {type(index).__name__}")

@@ -4,7 +4,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, zero_grads
 from autograd.grad_mode import pop_scope, push_scope, scope
 
 from .parameter import Parameter
@@ -269,12 +269,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Reset every parameter's gradient (to None by default, as PyTorch 2)."""
-        for param in self.parameters():
-            if set_to_none:
-                param.grad = None
-            elif param.grad is not None:
-                param.grad[...] = 0
+        """Reset every parameter's gradient: to None by default (as PyTorch 2), or to zeros in place
+        (`autograd.zero_grads`)."""
+        zero_grads(self.parameters(), set_to_none)
 
     # -- dtype ----------------------------------------------------------------------------
     def to(self, dtype):

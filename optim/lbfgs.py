@@ -118,6 +118,17 @@ class LBFGS(Optimizer):
             return self._run(closure)
 
     def _run(self, closure):
+        """The iterations of one `step`. The state changes only at the end, and an error part-way (from the
+        closure, or a grad that does not fit its parameter) puts the parameters back as they were."""
+        start = [param.data.copy() for param in self._params]
+        try:
+            return self._iterate(closure)
+        except BaseException:
+            for param, value in zip(self._params, start):
+                self._write(param, value)
+            raise
+
+    def _iterate(self, closure):
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
@@ -126,19 +137,20 @@ class LBFGS(Optimizer):
         flat_grad = self._flat_grad()  # checks the grads before the state changes
         state = self.state.setdefault(self._params[0], self._init_state(None, group))
         evaluations = 1
-        state["func_evals"] += 1
+        func_evals, n_iter = state["func_evals"] + 1, state["n_iter"]
         if np.max(np.abs(flat_grad)) <= tolerance_grad:
+            state["func_evals"] = func_evals
             return original_loss
 
         d, t = state.get("d"), state.get("t")
-        old_dirs, old_steps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
+        old_dirs, old_steps, ro = (list(state.get(key) or ()) for key in ("old_dirs", "old_stps", "ro"))
         h_diag, prev_flat_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
 
         iteration = 0
         while iteration < max_iter:
             iteration += 1
-            state["n_iter"] += 1
-            if state["n_iter"] == 1:
+            n_iter += 1
+            if n_iter == 1:
                 d = -flat_grad
                 old_dirs, old_steps, ro, h_diag = [], [], [], 1
             else:
@@ -156,7 +168,7 @@ class LBFGS(Optimizer):
             prev_flat_grad = flat_grad.copy()
             prev_loss = loss
 
-            t = min(1.0, 1.0 / np.sum(np.abs(flat_grad))) * lr if state["n_iter"] == 1 else lr
+            t = min(1.0, 1.0 / np.sum(np.abs(flat_grad))) * lr if n_iter == 1 else lr
             gtd = np.dot(flat_grad, d)
             if gtd > -tolerance_change:
                 break
@@ -177,12 +189,12 @@ class LBFGS(Optimizer):
                     optimal = np.max(np.abs(flat_grad)) <= tolerance_grad
                     spent = 1
             evaluations += spent
-            state["func_evals"] += spent
+            func_evals += spent
 
             if (iteration == max_iter or evaluations >= max_eval or optimal
                     or np.max(np.abs(d * t)) <= tolerance_change or abs(loss - prev_loss) < tolerance_change):
                 break
 
-        state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_steps, ro=ro, H_diag=h_diag,
-                     prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        state.update(func_evals=func_evals, n_iter=n_iter, d=d, t=t, old_dirs=old_dirs, old_stps=old_steps, ro=ro,
+                     H_diag=h_diag, prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
         return original_loss

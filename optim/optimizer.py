@@ -16,7 +16,7 @@ import copy
 
 import numpy as np
 
-from autograd import Tensor, enable_grad, no_grad
+from autograd import Tensor, enable_grad, no_grad, zero_grads
 
 from . import _checks, packing, pieces
 
@@ -52,7 +52,7 @@ def regularized(param, grad, group, decoupled=False):
 
 
 # What a grad may be: an ndarray, or for a 0-d parameter also the NumPy scalar that ufuncs return for 0-d arrays.
-GRAD_TYPES = (np.ndarray, np.generic)
+_GRAD_TYPES = (np.ndarray, np.generic)
 
 
 def _describe(index, param):
@@ -176,18 +176,10 @@ class Optimizer:
 
     # -- stepping ---------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
-        """Forget the gradients: set them to None (default) or, as PyTorch, fill the grad arrays with zeros in place
-        (a NumPy scalar, which cannot change, becomes a zero array of its dtype)."""
+        """Forget the gradients: set them to None (default) or, as PyTorch, fill them with zeros in place
+        (`autograd.zero_grads`)."""
         for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
-                    param.grad = None
-                elif isinstance(param.grad, np.generic):
-                    param.grad = np.zeros_like(param.grad)
-                else:
-                    param.grad[...] = 0
+            zero_grads(group["params"], set_to_none)
 
     def _evaluate(self, closure):
         """Run `closure` (with grad enabled) and return its loss; None without a closure."""
@@ -202,7 +194,7 @@ class Optimizer:
         for group in self.param_groups:
             for param in group["params"]:
                 grad, data = param.grad, param.data
-                if grad is not None and (not isinstance(grad, GRAD_TYPES) or grad.shape != data.shape
+                if grad is not None and (not isinstance(grad, _GRAD_TYPES) or grad.shape != data.shape
                                          or grad.dtype != data.dtype):
                     self._raise_bad_grad(group, param)
 
@@ -213,7 +205,7 @@ class Optimizer:
         where = f"{self._step_label}: param_groups[{group_index}]: {_describe(index, param)}"
         wanted = f"an ndarray of the parameter's shape {param.data.shape} and dtype {param.data.dtype}"
         grad = param.grad
-        if not isinstance(grad, GRAD_TYPES):
+        if not isinstance(grad, _GRAD_TYPES):
             raise TypeError(f"{where} has a grad of type {type(grad).__name__}; it must be {wanted} "
                             "(nothing was changed)")
         raise ValueError(f"{where} has a grad of shape {grad.shape} and dtype {grad.dtype}; it must be {wanted} "

@@ -462,3 +462,32 @@ def test_an_output_that_is_not_a_tensor_is_named():
     x = tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match=r"grad: outputs\[1\] must be a Tensor, got ndarray"):
         autograd.grad([x.sum(), np.ones(2)], [x])
+
+
+@pytest.mark.parametrize("library", [autograd, torch])
+def test_no_grad_decorates_without_parentheses_and_covers_a_generators_body(library):
+    x = library.tensor([1.0], requires_grad=True)
+
+    @library.no_grad
+    def doubled():
+        return x * 2
+
+    @library.no_grad()
+    def tripled_each_time():
+        received = yield x * 3
+        seen.append((received, library.is_grad_enabled()))
+        try:
+            yield x * 3
+        except KeyError:
+            seen.append(("thrown", library.is_grad_enabled()))
+            yield x * 3
+
+    seen = []
+    assert not doubled().requires_grad
+    generator = tripled_each_time()
+    assert not next(generator).requires_grad and library.is_grad_enabled()  # the caller's mode between resumptions
+    assert not generator.send("sent").requires_grad
+    assert not generator.throw(KeyError()).requires_grad and library.is_grad_enabled()
+    assert seen == [("sent", False), ("thrown", False)]
+    generator.close()
+    assert (x * 2).requires_grad

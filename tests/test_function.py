@@ -136,7 +136,8 @@ class SumOfTwo(Function):
         return cls.returned(grad_out)
 
 
-@pytest.mark.parametrize("returned, count", [(lambda g: (g,), 1), (lambda g: g, 1), (lambda g: (g, g, g), 3)])
+@pytest.mark.parametrize("returned, count", [(lambda g: (g,), 1), (lambda g: g, 1), (lambda g: (g, g, g), 3),
+                                             (lambda g: [g, g], 1)])  # a list is one array-like gradient
 def test_a_backward_with_a_gradient_too_few_or_too_many_is_refused_as_by_torch(monkeypatch, returned, count):
     monkeypatch.setattr(SumOfTwo, "returned", staticmethod(returned))
     x, y = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0], requires_grad=True)
@@ -145,9 +146,8 @@ def test_a_backward_with_a_gradient_too_few_or_too_many_is_refused_as_by_torch(m
     assert x.grad is None and y.grad is None
 
 
-@pytest.mark.parametrize("returned", [lambda g: [g, 2 * g], lambda g: (g, 2 * g, None, None)])
-def test_a_backward_may_return_a_list_and_extra_nones(monkeypatch, returned):
-    monkeypatch.setattr(SumOfTwo, "returned", staticmethod(returned))
+def test_a_backward_may_return_extra_nones(monkeypatch):
+    monkeypatch.setattr(SumOfTwo, "returned", staticmethod(lambda g: (g, 2 * g, None, None)))
     x, y = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0], requires_grad=True)
     SumOfTwo.apply(x, y).sum().backward()
     np.testing.assert_array_equal(x.grad, [1.0, 1.0])
@@ -199,3 +199,18 @@ def test_numeric_grad_restores_the_input_when_fn_raises():
     with pytest.raises(ArithmeticError):
         autograd.numeric_grad(fails_on_the_second_call, [x])
     np.testing.assert_array_equal(x.data, [1.0, 2.0])
+
+
+def test_a_list_is_one_gradient():
+    class Doubles(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return 2 * x
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            return (2 * grad_out).tolist()
+
+    x = tensor([1.0, 2.0], requires_grad=True)
+    Doubles.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])

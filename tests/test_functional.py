@@ -181,3 +181,26 @@ def test_only_gradgradcheck_is_exported_at_top_level():
     assert "gradgradcheck" in autograd.__all__
     for name in functional.__all__:
         assert name not in autograd.__dict__
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_inputs_given_twice_or_computed_from_each_other_are_differentiated_apart(rng, create_graph):
+    x0 = rng.standard_normal(3)
+    x, reference_x = autograd.tensor(x0, requires_grad=True), torch.tensor(x0, requires_grad=True)
+    mine = functional.jacobian(lambda a, b: a * b, (x, x), create_graph=create_graph)
+    expected = reference.jacobian(lambda a, b: a * b, (reference_x, reference_x), create_graph=create_graph)
+    assert_close(mine, expected)
+    w, reference_w = x * 1.0, reference_x * 1.0
+    v = (autograd.ones(3), autograd.zeros(3))
+    mine = functional.hvp(lambda a, b: (a * b).sum(), (x, w), v, create_graph=create_graph)
+    expected = reference.hvp(lambda a, b: (a * b).sum(), (reference_x, reference_w),
+                             (torch.ones(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)),
+                             create_graph=create_graph)
+    assert_close(mine, expected)  # H v = (0, v_a) for sum(a * b)
+
+
+def test_hvp_returns_the_output_in_its_own_shape(rng):
+    x0 = rng.standard_normal(3)
+    value, _ = functional.hvp(lambda a: (a ** 3).sum().reshape(1), autograd.tensor(x0), autograd.ones(3))
+    expected, _ = reference.hvp(lambda a: (a ** 3).sum().reshape(1), torch.tensor(x0), torch.ones(3, dtype=torch.float64))
+    assert value.shape == tuple(expected.shape) == (1,)

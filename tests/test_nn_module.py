@@ -218,7 +218,10 @@ def test_a_slice_of_sequential_is_a_sequential_as_in_pytorch(index, rng):
 
     ours, theirs = layers(nn), layers(torch.nn).double()
     ours.load_state_dict(theirs.state_dict())
+    ours.name = "net"
+    names = [(param.name, module._scope_path) for module in ours.modules() for param in module.parameters()]
     sliced, their_sliced = ours[index], theirs[index]
+    assert [(param.name, module._scope_path) for module in ours.modules() for param in module.parameters()] == names
     assert type(sliced) is nn.Sequential and repr(sliced) == repr(their_sliced)
     assert [key for key, _ in sliced.named_children()] == [key for key, _ in their_sliced.named_children()]
     assert all(a is b for a, b in zip(sliced, list(ours)[index], strict=True))
@@ -245,11 +248,15 @@ def test_train_and_eval_reach_every_module():
 def test_zero_grad(rng):
     net = nn.Sequential(nn.Linear(3, 2))
     net(Tensor(rng.normal(size=(4, 3)))).sum().backward()
-    assert net[0].weight.grad is not None
+    kept = net[0].weight.grad
+    net[0].bias.grad = np.float64(2.0)  # a NumPy scalar, as a ufunc gives (it cannot change in place)
     net.zero_grad(set_to_none=False)
-    assert_close(net[0].weight.grad, np.zeros((2, 3)))
+    assert net[0].weight.grad is kept  # in place, as PyTorch's
+    assert_close(kept, np.zeros((2, 3)))
+    assert type(net[0].bias.grad) is np.ndarray and net[0].bias.grad.dtype == np.float64
+    assert_close(net[0].bias.grad, 0.0)
     net.zero_grad()
-    assert net[0].weight.grad is None
+    assert net[0].weight.grad is None and net[0].bias.grad is None
 
 
 def test_float_double_and_to_cast_in_place_keeping_the_parameters(rng):

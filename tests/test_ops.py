@@ -277,8 +277,14 @@ def test_an_index_array_changed_after_the_forward_does_not_move_the_gradient():
 def test_numpy_scalars_take_the_tensors_dtype_as_python_numbers_do(scalar, dtype):
     x = autograd.tensor([1.0, 2.0], dtype=dtype, requires_grad=True)
     out = x * scalar
-    expected = torch.tensor([1.0, 2.0], dtype=getattr(torch, np.dtype(dtype).name)) * scalar.item()
+    expected = torch.tensor([1.0, 2.0], dtype=getattr(torch, np.dtype(dtype).name)) * scalar
     assert out.dtype == dtype and str(expected.dtype) == f"torch.{np.dtype(dtype).name}"
     np.testing.assert_array_equal(out.data, expected.numpy())
     out.sum().backward()
     assert x.grad.dtype == dtype
+
+
+def test_a_numpy_integer_scalar_keeps_an_integer_tensors_dtype_as_torch():
+    counts = autograd.tensor(np.array([1, 2], dtype=np.int32))
+    expected = torch.tensor([1, 2], dtype=torch.int32) * np.int64(3)
+    assert (counts * np.int64(3)).dtype == np.int32 and expected.dtype == torch.int32

@@ -1,4 +1,6 @@
 """The Optimizer base (groups, state, closures, state dicts, validation), convergence, CoordinateDescent."""
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -461,3 +463,31 @@ def test_write_assigns_the_parameters_dtype_and_casts_another_as_copyto():
     assert param.version == 2 and param._modified_by == "SGD.step"
     with pytest.raises(TypeError):
         optimizer._write(param, np.array([1j, 0, 0]))  # complex into float: refused, as np.copyto
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_an_lbfgs_step_that_fails_part_way_leaves_the_parameters_and_state_as_they_were(line_search_fn):
+    def run(fail_in_second_step):
+        w = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True)
+        optimizer = optim.LBFGS([w], max_iter=4, line_search_fn=line_search_fn)
+        calls = []
+
+        def closure(bad_call=None):
+            calls.append(1)
+            w.grad = 4 * w.data ** 3
+            if len(calls) == bad_call:
+                w.grad = w.grad[:1]  # a grad that does not fit, on a later call of the step
+            return (w.data ** 4).sum()
+
+        optimizer.step(closure)  # a first step fills the history
+        if fail_in_second_step:
+            before, state = w.data.copy(), copy.deepcopy(optimizer.state[w])
+            calls.clear()
+            with pytest.raises(ValueError, match=r"LBFGS.step: .*params\[0\] has a grad of shape \(1,\)"):
+                optimizer.step(lambda: closure(bad_call=3))
+            np.testing.assert_array_equal(w.data, before)
+            np.testing.assert_equal(optimizer.state[w], state)
+        optimizer.step(closure)
+        return w.data
+
+    np.testing.assert_array_equal(run(fail_in_second_step=True), run(fail_in_second_step=False))

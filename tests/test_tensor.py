@@ -1,6 +1,7 @@
 """Tensor construction, dtypes, operators, errors and factories."""
 import numpy as np
 import pytest
+import torch
 
 import autograd
 from autograd import Tensor, tensor
@@ -201,3 +202,77 @@ def test_numpy_conversion_gives_the_data():
 def test_len_of_a_0d_tensor_is_an_error():
     with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
         len(tensor(1.0))
+
+
+def test_a_manual_sgd_step_moves_the_parameters_in_place_as_torchs(rng):
+    x, y, w0 = rng.standard_normal((8, 3)), rng.standard_normal(8), rng.standard_normal(3)
+    w, reference = tensor(w0, requires_grad=True), torch.tensor(w0, requires_grad=True)
+    kept = w
+    for _ in range(3):
+        loss, expected = (((tensor(x) @ w) - tensor(y)) ** 2).mean(), ((torch.tensor(x) @ reference - torch.tensor(y)) ** 2).mean()
+        loss.backward()
+        expected.backward()
+        with autograd.no_grad():
+            w -= 0.1 * w.grad
+            w *= 0.5
+            w += 0.01
+            w /= 2.0
+        with torch.no_grad():
+            reference -= 0.1 * reference.grad
+            reference *= 0.5
+            reference += 0.01
+            reference /= 2.0
+        w.grad, reference.grad = None, None
+        assert loss.item() == pytest.approx(expected.item(), rel=1e-12)
+    assert w is kept and w.version == 12 and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.data, reference.detach().numpy(), rtol=1e-12)
+
+
+def test_a_leaf_that_requires_grad_cannot_change_in_place_while_grad_is_recorded():
+    w = tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"-=: a leaf tensor that requires grad \(shape \(2,\)\) cannot change"):
+        w -= 1.0
+    reference = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        reference -= 1.0
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    assert w.version == 0
+
+
+def test_augmented_assignment_that_needs_a_graph_makes_a_new_node_with_torchs_gradients(rng):
+    x0 = rng.standard_normal(3)
+    x, reference = tensor(x0, requires_grad=True), torch.tensor(x0, requires_grad=True)
+    loss, total = (x * x).sum(), autograd.zeros(3)
+    loss += x.sum()  # a tensor an op made
+    total += x * 3  # a constant leaf and an operand that requires grad
+    assert total.op == "add" and not autograd.zeros(3).requires_grad
+    (loss + total.sum()).backward()
+    expected, expected_total = (reference * reference).sum(), torch.zeros(3, dtype=torch.float64)
+    expected += reference.sum()
+    expected_total += reference * 3
+    (expected + expected_total.sum()).backward()
+    np.testing.assert_allclose(x.grad, reference.grad.numpy(), rtol=1e-12)
+
+
+def test_an_in_place_update_of_a_leaf_an_op_used_is_refused_by_the_backward():
+    x, w = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0])
+    loss = (x * w).sum()
+    w += 1.0  # w needs no grad: it changes in place, and the op saved its old version
+    with pytest.raises(RuntimeError, match=r"input 1 .*was modified in place by \+= after the op used it"):
+        loss.backward()
+
+
+def test_an_in_place_update_that_does_not_fit_names_the_shapes_and_dtypes():
+    counts = tensor([1, 2, 3])
+    with pytest.raises(TypeError, match=r"\+=: cannot update a tensor of shape \(3,\) and dtype int64 in place"):
+        counts += 0.5
+    with pytest.raises(ValueError, match=r"\*=: cannot update a tensor of shape \(3,\) .* ndarray of shape \(2, 3\)"):
+        counts *= np.ones((2, 3), dtype=int)
+    np.testing.assert_array_equal(counts.data, [1, 2, 3])
+    assert counts.version == 0
+
+
+def test_a_name_must_be_a_string():
+    with pytest.raises(TypeError, match="Tensor: name must be a str or None, got int"):
+        Tensor([1.0], name=5)
+    assert Tensor([1.0], name="w").name == "w"
