@@ -114,7 +114,9 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             _add_to_pending(pending, parents, parent_grads)
             del parent_grads  # the engine holds each gradient in `pending` only (see _add_to_grad)
     # Only now does any .grad change, so that an error in the walk leaves every one as it was; `pending` now
-    # holds the leaves' gradients.
+    # holds the leaves' gradients. The walk's last gradient may be a leaf's too (add passes its own on): this
+    # frame lets go of it before adoption counts the references.
+    grad = None
     if wanted is None:
         _store_grads(pending, retained, create_graph)
     else:

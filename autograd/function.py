@@ -18,8 +18,8 @@ once_differentiable = VariadicPrimitive("once_differentiable", lambda *tensors, 
 
 
 def _one_per_argument(name, grads, count):
-    """The gradients a `backward` returned (a tuple, or one gradient: a list is one, as an array-like), checked to be
-    one per argument of the forward: `count`, as PyTorch's rule (extra ones must be None)."""
+    """The gradients a `backward` returned (a tuple, or one gradient), checked to be one per argument of the forward:
+    `count`, extra ones being None, as PyTorch's rule. A list is one array-like gradient (PyTorch refuses lists)."""
     grads = grads if isinstance(grads, tuple) else (grads,)
     if len(grads) > count and all(grad is None for grad in grads[count:]):
         grads = grads[:count]

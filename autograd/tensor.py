@@ -28,7 +28,7 @@ class Tensor:
     Tensors hash by identity, although `==` compares elementwise.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "name", "role", "_op", "_parents", "_params",
+    __slots__ = ("data", "grad", "_requires_grad", "_name", "role", "_op", "_parents", "_params",
                  "_scope", "_freed", "_version", "_modified_by", "_saved_versions", "_trace", "_retains_grad",
                  "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to Tensor's reflected operators
@@ -42,15 +42,14 @@ class Tensor:
         except (TypeError, ValueError) as exc:
             raise TypeError(f"Tensor: cannot make numeric data from {type(data).__name__}: {exc}") from None
         _check_numeric(array, requires_grad)
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"Tensor: name must be a str or None, got {type(name).__name__}")
-        self._init(array, requires_grad, name)
+        self._init(array, requires_grad)
+        self.name = name
 
-    def _init(self, array, requires_grad, name=None):
+    def _init(self, array, requires_grad):
         self.data = array
         self.grad = None
         self._requires_grad = requires_grad
-        self.name = name
+        self._name = None
         self.role = None  # "parameter"/"buffer" when a module owns it, "constant" for a shared number (drawing)
         self._op = None
         self._parents = ()
@@ -71,6 +70,17 @@ class Tensor:
         return tensor
 
     # -- properties ---------------------------------------------------------
+    @property
+    def name(self):
+        """An optional label (a str) that errors and graph drawings show; modules name their parameters."""
+        return self._name
+
+    @name.setter
+    def name(self, value):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"Tensor: name must be a str or None, got {type(value).__name__}")
+        self._name = value
+
     @property
     def requires_grad(self):
         """Whether gradients flow to this tensor."""
@@ -152,12 +162,16 @@ class Tensor:
         self._modified_by = by
 
     def _check_in_place(self, where):
-        """Refuse an in-place change of a tensor that an op made: the graph would still describe its old value, and
-        the gradients through it would be wrong."""
+        """Refuse an in-place change that a backward could not see: of a tensor an op made (its graph would still
+        describe its old value), or of a tensor whose data is a view of another array (a slice or reshape made
+        under no_grad, say: that array would change, its version would not)."""
         if self._op is not None:
             raise RuntimeError(f"{where}: this tensor (shape {self.shape}) was made by op {self.op} and is part of a "
                                "graph, so changing it in place would make the gradients through it wrong; compute a "
                                "new tensor instead (e.g. y = y * 0), or change the leaf it came from")
+        if self.data.base is not None:
+            raise RuntimeError(f"{where}: this tensor's data (shape {self.shape}) is a view of another array, which "
+                               "would change with no record of it; change the tensor it came from, or a copy")
 
     def zero_(self):
         """Fill with zeros in place (a leaf only: see `copy_`)."""
@@ -230,37 +244,47 @@ class Tensor:
     def __matmul__(self, other): return ops.matmul(self, other)
     def __rmatmul__(self, other): return ops.matmul(other, self)
     def __neg__(self): return ops.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __getitem__(self, index): return ops.getitem(self, index=_plain_index(index))
 
     # -- in-place arithmetic: `p -= lr * p.grad` moves a parameter, as in PyTorch ------
     def __iadd__(self, other): return self._in_place(np.add, ops.add, other, "+=")
     def __isub__(self, other): return self._in_place(np.subtract, ops.subtract, other, "-=")
     def __imul__(self, other): return self._in_place(np.multiply, ops.multiply, other, "*=")
     def __itruediv__(self, other): return self._in_place(np.divide, ops.divide, other, "/=")
+    def __ipow__(self, other): return self._in_place(np.power, ops.power, other, "**=")
 
     def _in_place(self, ufunc, op, other, symbol):
-        """`self <symbol> other`. A leaf's data changes in place (its version moves, so a graph that used the old
-        values refuses its backward). Where the result needs a graph, it is a new tensor instead, the op's result
-        (`loss += penalty`, or `total += x` with x requiring grad): changing the tensor in place would leave its
-        graph describing the old value. A leaf that requires grad cannot change while grad is recorded (as in
-        PyTorch): update it under `no_grad()`."""
+        """`self <symbol> other`, keeping self's shape and dtype (as PyTorch).
+
+        A leaf's data changes in place; its version moves, so a graph that used the old values refuses its
+        backward. A leaf that requires grad cannot change while grad is recorded (as in PyTorch): update it
+        under `no_grad()`. Where the result needs a graph (on a tensor an op made, as `loss += penalty`, or with
+        an operand that requires grad), it is a new tensor, the op's result: changing the tensor in place would
+        leave its graph describing the old value (PyTorch changes it in place and rewrites the graph, so another
+        reference to the old tensor sees the difference).
+        """
         recording = _local.state.grad_enabled
-        if self._op is not None or (recording and isinstance(other, Tensor) and other._requires_grad
-                                    and not self._requires_grad):
-            return op(self, other)
-        if recording and self._requires_grad:
+        if recording and self._requires_grad and self._op is None:
             raise RuntimeError(f"{symbol}: a leaf tensor that requires grad (shape {self.shape}) cannot change in place "
                                "while the graph is recorded; update it inside `with no_grad():`, as an optimizer does")
         operand = other.data if isinstance(other, Tensor) else other
+        if self._op is not None or (recording and isinstance(other, Tensor) and other._requires_grad):
+            result = op(self, other)
+            if result.shape != self.shape or result.dtype != self.dtype:
+                kind = ValueError if result.shape != self.shape else TypeError
+                raise _in_place_error(symbol, self, other, operand,
+                                      f"the result would have shape {result.shape} and dtype {result.dtype}", kind)
+            return result
+        self._check_in_place(symbol)
         try:
             ufunc(self.data, operand, out=self.data, casting="same_kind")
         except (TypeError, ValueError) as exc:  # NumPy's casting and broadcasting errors
-            raise (TypeError if isinstance(exc, TypeError) else ValueError)(f"{symbol}: cannot update a tensor of shape {self.shape} and dtype {self.dtype} in place "
-                            f"with {type(other).__name__} of shape {np.shape(operand)}: {exc}") from None
+            kind = TypeError if isinstance(exc, TypeError) else ValueError
+            raise _in_place_error(symbol, self, other, operand, exc, kind) from None
         self.mark_modified(symbol)
         return self
-    def __pos__(self): return self
-    def __abs__(self): return ops.abs(self)
-    def __getitem__(self, index): return ops.getitem(self, index=_plain_index(index))
 
     # -- comparisons and logic: tensors that carry no grad ------------------
     def __eq__(self, other): return _constant(np.equal, self, other)
@@ -316,6 +340,12 @@ class Tensor:
         carries no gradient (as in PyTorch), so such a cast gives a constant."""
         dtype = np.dtype(dtype)
         return ops.astype(self, dtype=dtype) if dtype.kind == "f" else Tensor._make(self.data.astype(dtype))
+
+
+def _in_place_error(symbol, tensor, other, operand, reason, kind):
+    """The error of an in-place update `tensor <symbol> other` that cannot keep the tensor's shape and dtype."""
+    return kind(f"{symbol}: cannot update a tensor of shape {tensor.shape} and dtype {tensor.dtype} in place with "
+                f"{type(other).__name__} of shape {np.shape(operand)}: {reason}")
 
 
 def zero_grads(tensors, set_to_none=True):

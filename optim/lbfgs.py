@@ -125,7 +125,8 @@ class LBFGS(Optimizer):
             return self._iterate(closure)
         except BaseException:
             for param, value in zip(self._params, start):
-                self._write(param, value)
+                if not np.array_equal(param.data, value, equal_nan=True):  # moved (and marked) before the error
+                    self._write(param, value)
             raise
 
     def _iterate(self, closure):
@@ -135,11 +136,11 @@ class LBFGS(Optimizer):
         original_loss = self._evaluate(closure)
         loss = float(original_loss)
         flat_grad = self._flat_grad()  # checks the grads before the state changes
-        state = self.state.setdefault(self._params[0], self._init_state(None, group))
+        state = self.state.get(self._params[0]) or self._init_state(None, group)  # stored at the end only
         evaluations = 1
         func_evals, n_iter = state["func_evals"] + 1, state["n_iter"]
         if np.max(np.abs(flat_grad)) <= tolerance_grad:
-            state["func_evals"] = func_evals
+            self.state[self._params[0]] = {**state, "func_evals": func_evals}
             return original_loss
 
         d, t = state.get("d"), state.get("t")
@@ -195,6 +196,7 @@ class LBFGS(Optimizer):
                     or np.max(np.abs(d * t)) <= tolerance_change or abs(loss - prev_loss) < tolerance_change):
                 break
 
-        state.update(func_evals=func_evals, n_iter=n_iter, d=d, t=t, old_dirs=old_dirs, old_stps=old_steps, ro=ro,
-                     H_diag=h_diag, prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        self.state[self._params[0]] = {**state, "func_evals": func_evals, "n_iter": n_iter, "d": d, "t": t,
+                                       "old_dirs": old_dirs, "old_stps": old_steps, "ro": ro, "H_diag": h_diag,
+                                       "prev_flat_grad": prev_flat_grad, "prev_loss": prev_loss}
         return original_loss

@@ -178,6 +178,16 @@ def test_a_gradient_held_elsewhere_is_copied_and_an_unshared_one_adopted(monkeyp
     autograd.linear(x, weight).sum().backward()  # g^T x: a fresh array that only the engine holds
     assert adoptable == [True]
     np.testing.assert_array_equal(weight.grad, np.full((2, 3), 4.0))
+    adoptable.clear()
+    x = tensor([1.0, 2.0], requires_grad=True)
+    ((x - 1.0) ** 2).sum().backward()  # sub passes pow's fresh gradient on as x's: the last one the walk held
+    assert adoptable == [True]
+    np.testing.assert_array_equal(x.grad, [0.0, 2.0])
+    adoptable.clear()
+    a, b = tensor([1.0, 2.0], requires_grad=True), tensor([3.0, 4.0], requires_grad=True)
+    ((a + b) ** 2).sum().backward()  # one fresh array for both: one of them adopts it, the other copies
+    assert sorted(adoptable) == [False, True]
+    assert a.grad is not b.grad
 
 
 def test_adopted_gradients_accumulate_without_touching_saved_arrays():

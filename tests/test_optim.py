@@ -479,6 +479,14 @@ def test_an_lbfgs_step_that_fails_part_way_leaves_the_parameters_and_state_as_th
                 w.grad = w.grad[:1]  # a grad that does not fit, on a later call of the step
             return (w.data ** 4).sum()
 
+        if fail_in_second_step:  # a first step that fails stores no state and leaves w as it was
+            for bad_call, changes in ((1, 0), (2, 2)):  # the first closure call, before any move; a later one
+                calls.clear()
+                with pytest.raises(ValueError, match=r"has a grad of shape \(1,\)"):
+                    optimizer.step(lambda: closure(bad_call=bad_call))
+                assert optimizer.state == {} and w.version == changes  # moved and put back, or never moved
+            np.testing.assert_array_equal(w.data, [1.0, -2.0, 0.5])
+        calls.clear()
         optimizer.step(closure)  # a first step fills the history
         if fail_in_second_step:
             before, state = w.data.copy(), copy.deepcopy(optimizer.state[w])

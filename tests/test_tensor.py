@@ -275,4 +275,45 @@ def test_an_in_place_update_that_does_not_fit_names_the_shapes_and_dtypes():
 def test_a_name_must_be_a_string():
     with pytest.raises(TypeError, match="Tensor: name must be a str or None, got int"):
         Tensor([1.0], name=5)
-    assert Tensor([1.0], name="w").name == "w"
+    named = Tensor([1.0], name="w")
+    assert named.name == "w"
+    with pytest.raises(TypeError, match="Tensor: name must be a str or None, got int"):
+        named.name = 5
+    assert named.name == "w"
+
+
+@pytest.mark.parametrize("change", [lambda v: v.__iadd__(10.0), lambda v: v.zero_(), lambda v: v.copy_(np.zeros(2))])
+def test_a_view_of_another_tensors_data_cannot_change_in_place(change):
+    # the base would change with no version of its own moving: PyTorch's shared version count refuses the backward
+    c, x = tensor([1.0, 2.0, 3.0]), tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (x * c).sum()
+    view = c[0:2]
+    with pytest.raises(RuntimeError, match=r"this tensor's data \(shape \(2,\)\) is a view of another array"):
+        change(view)
+    np.testing.assert_array_equal(c.data, [1.0, 2.0, 3.0])
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0, 3.0])
+
+
+def test_augmented_assignment_keeps_the_shape_and_dtype_as_torchs():
+    x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for target, operand, error in ((autograd.zeros(1), x, ValueError), (autograd.zeros(1) * x[:1], x, ValueError),
+                                   (tensor([1, 2, 3]), x, TypeError)):
+        with pytest.raises(error, match=r"\+=: cannot update a tensor of shape .* the result would have shape"):
+            target += operand
+    reference = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for target in (torch.zeros(1), torch.tensor([1, 2, 3])):
+        with pytest.raises(RuntimeError):
+            target += reference
+
+
+def test_power_in_place_as_torchs():
+    w, reference = tensor([1.0, 2.0], requires_grad=True), torch.tensor([1.0, 2.0], requires_grad=True)
+    with autograd.no_grad():
+        w **= 2
+    with torch.no_grad():
+        reference **= 2
+    assert w.requires_grad and w.is_leaf and w.version == 1
+    np.testing.assert_array_equal(w.data, reference.detach().numpy())
+    with pytest.raises(RuntimeError, match=r"\*\*=: a leaf tensor that requires grad"):
+        w **= 2
