@@ -1,4 +1,4 @@
-"""Why a target is missed, by case key (shown in RESULTS.md only when it is missed)."""
+"""Why a target is missed, by case key (shown in RESULTS.md when it is missed, on the medians or in a round)."""
 
 _TINY = ("At this size the step is interpreter work, not arithmetic: about 2.9 million instructions per step "
          "(callgrind, float64, AMD EPYC host; 2.3 million in float32), against 2.58 million (2.24 million in "

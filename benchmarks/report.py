@@ -1,4 +1,4 @@
-"""The results as Markdown: the machine, one table of ratios, and the missed targets."""
+"""The results as Markdown: the machine, one table of ratios, and the targets missed or met in only some rounds."""
 from .cases import MAX_GROWTH_BYTES
 from .machine import describe_threadpools
 from .reasons import REASONS
@@ -82,18 +82,21 @@ def table(cases, results, rates):
 
 
 def misses(cases, results):
-    """A paragraph per missed target: by how much, and why."""
+    """A paragraph per target missed, or met on the medians but not in every round: by how much, and why."""
     lines = []
     for case in cases:
         if case.target is None:
             continue
         ratio, met = verdict(case, results[case.key])
-        if not met:
-            lines.append(f"- **{case.title}**: {ratio:.2f}× {case.target.reference} against a target of "
-                         f"{case.target.ratio:g}× ({ratio / case.target.ratio:.2f}× over)."
-                         + _per_round(case, results[case.key]) + " " + REASONS.get(case.key, "")
-                         + _gemm_share(case, cases, results))
-    return "\n".join(lines) or "Every target is met."
+        ratios, rounds_met = round_ratios(case, results[case.key])
+        if met and rounds_met == len(ratios):
+            continue
+        against = f"{ratio:.2f}× {case.target.reference} against a target of {case.target.ratio:g}×"
+        summary = (f"{against}: met on the medians, not in every round." if met
+                   else f"{against} ({ratio / case.target.ratio:.2f}× over).")
+        lines.append(f"- **{case.title}**: {summary}" + _per_round(case, results[case.key]) + " "
+                     + REASONS.get(case.key, "") + _gemm_share(case, cases, results))
+    return "\n".join(lines) or "Every target is met, in every round."
 
 
 def _per_round(case, results):
@@ -136,5 +139,5 @@ def markdown(cases, results, rates, pools, facts, settings):
         "the workload's matmul FLOPs divided by the machine's GEMM rate (the physical limit). `Met` judges the "
         "medians over all rounds; `(k of n rounds)` counts the rounds whose own medians meet the target.", "",
         f"Mode: {mode}.", "", "## Machine", "", *machine, "", "## Results", "", table(cases, results, rates), "",
-        "## Targets missed", "", misses(cases, results), "",
+        "## Targets missed, or met in only some rounds", "", misses(cases, results), "",
     ])
