@@ -162,16 +162,12 @@ class Tensor:
         self._modified_by = by
 
     def _check_in_place(self, where):
-        """Refuse an in-place change that a backward could not see: of a tensor an op made (its graph would still
-        describe its old value), or of a tensor whose data is a view of another array (a slice or reshape made
-        under no_grad, say: that array would change, its version would not)."""
+        """Refuse an in-place change of a tensor that an op made: the graph would still describe its old value, and
+        the gradients through it would be wrong."""
         if self._op is not None:
             raise RuntimeError(f"{where}: this tensor (shape {self.shape}) was made by op {self.op} and is part of a "
                                "graph, so changing it in place would make the gradients through it wrong; compute a "
                                "new tensor instead (e.g. y = y * 0), or change the leaf it came from")
-        if self.data.base is not None:
-            raise RuntimeError(f"{where}: this tensor's data (shape {self.shape}) is a view of another array, which "
-                               "would change with no record of it; change the tensor it came from, or a copy")
 
     def zero_(self):
         """Fill with zeros in place (a leaf only: see `copy_`)."""
@@ -277,7 +273,6 @@ class Tensor:
                 raise _in_place_error(symbol, self, other, operand,
                                       f"the result would have shape {result.shape} and dtype {result.dtype}", kind)
             return result
-        self._check_in_place(symbol)
         try:
             ufunc(self.data, operand, out=self.data, casting="same_kind")
         except (TypeError, ValueError) as exc:  # NumPy's casting and broadcasting errors

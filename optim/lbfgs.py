@@ -140,7 +140,7 @@ class LBFGS(Optimizer):
         evaluations = 1
         func_evals, n_iter = state["func_evals"] + 1, state["n_iter"]
         if np.max(np.abs(flat_grad)) <= tolerance_grad:
-            self.state[self._params[0]] = {**state, "func_evals": func_evals}
+            self._store_state(state, func_evals=func_evals)
             return original_loss
 
         d, t = state.get("d"), state.get("t")
@@ -196,7 +196,11 @@ class LBFGS(Optimizer):
                     or np.max(np.abs(d * t)) <= tolerance_change or abs(loss - prev_loss) < tolerance_change):
                 break
 
-        self.state[self._params[0]] = {**state, "func_evals": func_evals, "n_iter": n_iter, "d": d, "t": t,
-                                       "old_dirs": old_dirs, "old_stps": old_steps, "ro": ro, "H_diag": h_diag,
-                                       "prev_flat_grad": prev_flat_grad, "prev_loss": prev_loss}
+        self._store_state(state, func_evals=func_evals, n_iter=n_iter, d=d, t=t, old_dirs=old_dirs,
+                          old_stps=old_steps, ro=ro, H_diag=h_diag, prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
         return original_loss
+
+    def _store_state(self, state, **changes):
+        """Keep `state` (the stored dict itself, or a fresh one) as the optimizer's, with `changes`: a dict someone
+        holds (`optimizer.state[p]`) sees the step, as PyTorch's."""
+        self.state.setdefault(self._params[0], state).update(changes)

@@ -499,3 +499,26 @@ def test_an_lbfgs_step_that_fails_part_way_leaves_the_parameters_and_state_as_th
         return w.data
 
     np.testing.assert_array_equal(run(fail_in_second_step=True), run(fail_in_second_step=False))
+
+
+def test_the_lbfgs_state_a_user_holds_follows_the_steps_as_torchs():
+    w, reference = Tensor(np.array([1.0, -2.0]), requires_grad=True), torch.tensor([1.0, -2.0], requires_grad=True)
+    optimizer, their_optimizer = optim.LBFGS([w], max_iter=2), torch.optim.LBFGS([reference], max_iter=2)
+
+    def closure():
+        w.grad = 4 * w.data ** 3
+        return (w.data ** 4).sum()
+
+    def their_closure():
+        their_optimizer.zero_grad()
+        loss = (reference ** 4).sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    their_optimizer.step(their_closure)
+    held, their_held = optimizer.state[w], their_optimizer.state[reference]
+    optimizer.step(closure)
+    their_optimizer.step(their_closure)
+    assert held is optimizer.state[w]
+    assert (held["n_iter"], held["func_evals"]) == (their_held["n_iter"], their_held["func_evals"]) == (2, 4)
