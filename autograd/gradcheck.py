@@ -106,8 +106,17 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
             message = (f"gradcheck: input {position} (shape {x.shape}), element {tuple(int(e) for e in element)}, "
                        f"output element {j}: analytic {jacobian[k, j]:.10g}, "
                        f"numeric {numeric[k, j]:.10g}, difference {difference[k, j]:.3g} "
-                       f"(atol {atol}, rtol {rtol}; {int(bad.sum())} of {bad.size} entries fail)")
+                       f"(atol {atol}, rtol {rtol}; {int(bad.sum())} of {bad.size} entries fail)"
+                       + _precision_hint(x))
             if raise_exception:
                 raise GradcheckError(message)
             return False
     return True
+
+
+def _precision_hint(x):
+    """A clause for a failure on an input narrower than float64, where central differences are too coarse to judge."""
+    if x.dtype == np.float64:
+        return ""
+    return (f"; the input is {x.dtype}, whose central differences are too coarse for these tolerances: check in "
+            "float64 (.astype('float64'))")

@@ -208,6 +208,12 @@ class Tensor:
             extras.append(f"name={self.name!r}")
         return "tensor(" + ", ".join([body] + extras) + ")"
 
+    def __format__(self, spec):
+        """A 0-d tensor formats as its number (`f"{loss:.4f}"`, `f"{loss}"`), as in PyTorch; any other as its repr."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return format(repr(self), spec)
+
     def __len__(self):
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

@@ -139,9 +139,10 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Add a group: a dict with `"params"` and optional hyper-parameters.
 
-        Everything is checked before the group is added: each parameter is a leaf tensor
-        that requires grad, none appears twice or in another group, and the filled-in
-        hyper-parameters are valid.
+        Everything is checked before the group is added: each parameter is a leaf tensor,
+        none appears twice or in another group, and the filled-in hyper-parameters are valid.
+        A parameter that does not require grad (a frozen layer's) is kept, as in PyTorch:
+        with no grad, steps skip it.
         """
         if not isinstance(param_group, dict):
             raise TypeError(f"{self._where()}param_group must be a dict, got {type(param_group).__name__}")
@@ -159,8 +160,6 @@ class Optimizer:
         for index, param in enumerate(params):
             if not isinstance(param, Tensor):
                 raise TypeError(f"{where}params[{index}] must be a Tensor, got {type(param).__name__}")
-            if not param.requires_grad:
-                raise ValueError(f"{where}{_describe(index, param)} does not require grad; nothing would move it")
             if not param.is_leaf:
                 raise ValueError(f"{where}{_describe(index, param)} is not a leaf tensor (made by {param.op})")
         if len({id(param) for param in params}) != len(params):

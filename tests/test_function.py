@@ -214,3 +214,10 @@ def test_a_list_is_one_gradient():
     x = tensor([1.0, 2.0], requires_grad=True)
     Doubles.apply(x).sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+def test_a_gradcheck_failure_on_float32_says_to_check_in_float64():
+    x = tensor(np.array([1.0, 2.0, 3.0], dtype=np.float32), requires_grad=True)
+    with pytest.raises(GradcheckError, match=r"the input is float32, whose central differences are too coarse"):
+        gradcheck(lambda t: (t ** 2).sum(), [x])
+    assert gradcheck(lambda t: (t ** 2).sum(), [x.detach().astype("float64").requires_grad_()])

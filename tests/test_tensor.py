@@ -318,3 +318,10 @@ def test_power_in_place_as_torchs():
     np.testing.assert_array_equal(w.data, reference.detach().numpy())
     with pytest.raises(RuntimeError, match=r"\*\*=: a leaf tensor that requires grad"):
         w **= 2
+
+
+def test_a_0d_tensor_formats_as_its_number_as_torchs():
+    loss, reference = tensor(0.123456), torch.tensor(0.123456, dtype=torch.float64)
+    assert f"{loss:.4f}" == f"{reference:.4f}" == "0.1235"
+    assert f"{loss}" == f"{reference}" == "0.123456"
+    assert f"{tensor([1.0, 2.0])}" == repr(tensor([1.0, 2.0]))
