@@ -116,7 +116,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
 
 def _precision_hint(x):
     """A clause for a failure on an input narrower than float64, where central differences are too coarse to judge."""
-    if x.dtype == np.float64:
+    if np.finfo(x.dtype).bits >= 64:
         return ""
     return (f"; the input is {x.dtype}, whose central differences are too coarse for these tolerances: check in "
             "float64 (.astype('float64'))")

@@ -209,10 +209,14 @@ class Tensor:
         return "tensor(" + ", ".join([body] + extras) + ")"
 
     def __format__(self, spec):
-        """A 0-d tensor formats as its number (`f"{loss:.4f}"`, `f"{loss}"`), as in PyTorch; any other as its repr."""
+        """A 0-d tensor formats as its number (`f"{loss:.4f}"`, `f"{loss}"`), as in PyTorch; any other has no format
+        spec but the empty one (its repr)."""
         if self.data.ndim == 0:
             return format(self.data.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError(f"format: a tensor of shape {self.shape} takes no format spec ({spec!r}); only a 0-d one "
+                            "does (format loss.item(), or index one value first)")
+        return repr(self)
 
     def __len__(self):
         if self.data.ndim == 0:

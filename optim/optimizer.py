@@ -139,8 +139,8 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Add a group: a dict with `"params"` and optional hyper-parameters.
 
-        Everything is checked before the group is added: each parameter is a leaf tensor,
-        none appears twice or in another group, and the filled-in hyper-parameters are valid.
+        Everything is checked before the group is added: each parameter is a floating-point leaf
+        tensor, none appears twice or in another group, and the filled-in hyper-parameters are valid.
         A parameter that does not require grad (a frozen layer's) is kept, as in PyTorch:
         with no grad, steps skip it.
         """
@@ -162,6 +162,9 @@ class Optimizer:
                 raise TypeError(f"{where}params[{index}] must be a Tensor, got {type(param).__name__}")
             if not param.is_leaf:
                 raise ValueError(f"{where}{_describe(index, param)} is not a leaf tensor (made by {param.op})")
+            if param.dtype.kind != "f":
+                raise TypeError(f"{where}{_describe(index, param)} has dtype {param.dtype}; only floating-point "
+                                "tensors can be optimized")
         if len({id(param) for param in params}) != len(params):
             raise ValueError(f"{where}params contains the same tensor more than once")
         taken = {id(param) for group in self.param_groups for param in group["params"]}

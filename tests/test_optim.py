@@ -299,6 +299,8 @@ BAD_ARGUMENTS = [
     (lambda w: optim.SGD(w, lr=0.1), "params", TypeError),
     (lambda w: optim.SGD([w, 3.0], lr=0.1), r"params\[1\]", TypeError),
     (lambda w: optim.SGD([w * 2], lr=0.1), "not a leaf", ValueError),
+    (lambda w: optim.SGD([w, tensor([3, 4], name="counts")], lr=0.1), r"params\[1\] \('counts'\) has dtype int64",
+     TypeError),
     (lambda w: optim.SGD([w, w], lr=0.1), "more than once", ValueError),
     (lambda w: optim.SGD([{"params": [w]}, {"params": [w]}], lr=0.1), "already in another", ValueError),
     (lambda w: optim.SGD([{"lr": 0.1}], lr=0.1), "params", ValueError),
@@ -521,6 +523,11 @@ def test_the_lbfgs_state_a_user_holds_follows_the_steps_as_torchs():
     their_optimizer.step(their_closure)
     assert held is optimizer.state[w]
     assert (held["n_iter"], held["func_evals"]) == (their_held["n_iter"], their_held["func_evals"]) == (2, 4)
+    w.data[...], reference.data[...] = 0.0, 0.0  # a zero gradient: the step returns after its first evaluation
+    optimizer.step(closure)
+    their_optimizer.step(their_closure)
+    assert held is optimizer.state[w]
+    assert (held["n_iter"], held["func_evals"]) == (their_held["n_iter"], their_held["func_evals"]) == (2, 5)
 
 
 def test_a_layer_frozen_before_the_optimizer_is_made_stays_put_as_in_torch(rng):

@@ -325,3 +325,7 @@ def test_a_0d_tensor_formats_as_its_number_as_torchs():
     assert f"{loss:.4f}" == f"{reference:.4f}" == "0.1235"
     assert f"{loss}" == f"{reference}" == "0.123456"
     assert f"{tensor([1.0, 2.0])}" == repr(tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match=r"format: a tensor of shape \(2,\) takes no format spec \('.4f'\)"):
+        f"{tensor([1.0, 2.0]):.4f}"
+    with pytest.raises(TypeError):
+        f"{torch.tensor([1.0, 2.0]):.4f}"
