@@ -87,7 +87,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
         for position, tensor in enumerate(inputs):
             wanted.setdefault(tensor, []).append(position)
     results = [None] * (0 if inputs is None else len(inputs))
-    retained = []  # (non-leaf that retains its grad, the grad)
+    retained = []  # (non-leaf whose grad is kept: one that retains it, or one of `inputs`, the grad)
     anomaly_mode = _local.state.anomaly
     with enable_grad() if create_graph else no_grad():
         for tensor in reversed(order):
@@ -97,10 +97,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
             grad = pending.pop(tensor, None)
             if grad is None:
                 continue
-            if wanted is not None:
-                for position in wanted.get(tensor, ()):
-                    results[position] = grad
-            elif tensor._retains_grad:
+            kept = tensor._retains_grad if wanted is None else tensor in wanted
+            if kept:
                 retained.append((tensor, grad))
             parents = tensor._parents
             needs_grad, parent_values = [], []  # one loop: a comprehension is a call (CPython <= 3.11)
@@ -120,7 +118,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, where=
     if wanted is None:
         _store_grads(pending, retained, create_graph)
     else:
-        for tensor, grad in pending.items():
+        for tensor, grad in [*retained, *pending.items()]:
             for position in wanted.get(tensor, ()):
                 results[position] = grad
     if not retain_graph:

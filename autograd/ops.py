@@ -321,12 +321,14 @@ def _has_array_index(index):
 
 def _concatenate_vjp(argnum, g, ans, *inputs, axis=0):
     """The slice of `g` that input `argnum` filled; with axis=None (inputs flattened) reshaped to the input's shape."""
+    if axis is not None:
+        axis = _axis_index(axis, ans.ndim)
+    lengths = [x.size if axis is None else x.shape[axis] for x in inputs[:argnum + 1]]
+    start = int(np.sum(lengths[:-1], dtype=int))
+    filled = slice(start, start + lengths[-1])
     if axis is None:
-        start = int(np.sum([x.size for x in inputs[:argnum]], dtype=int))
-        return reshape(getitem(g, index=slice(start, start + inputs[argnum].size)), shape=inputs[argnum].shape)
-    axis = _axis_index(axis, ans.ndim)
-    start = int(np.sum([x.shape[axis] for x in inputs[:argnum]], dtype=int))
-    return getitem(g, index=(slice(None),) * axis + (slice(start, start + inputs[argnum].shape[axis]),))
+        return reshape(getitem(g, index=filled), shape=inputs[argnum].shape)
+    return getitem(g, index=(slice(None),) * axis + (filled,))
 
 
 def _inverse_permutation(axes, ndim):

@@ -271,12 +271,12 @@ class Tensor:
         leave its graph describing the old value (PyTorch changes it in place and rewrites the graph, so another
         reference to the old tensor sees the difference).
         """
-        recording = _local.state.grad_enabled
-        if recording and self._requires_grad and self._op is None:
+        recording, made_by_op = _local.state.grad_enabled, self._op is not None
+        if recording and self._requires_grad and not made_by_op:
             raise RuntimeError(f"{symbol}: a leaf tensor that requires grad (shape {self.shape}) cannot change in place "
                                "while the graph is recorded; update it inside `with no_grad():`, as an optimizer does")
         operand = other.data if isinstance(other, Tensor) else other
-        if self._op is not None or (recording and isinstance(other, Tensor) and other._requires_grad):
+        if made_by_op or (recording and isinstance(other, Tensor) and other._requires_grad):
             result = op(self, other)
             if result.shape != self.shape or result.dtype != self.dtype:
                 kind = ValueError if result.shape != self.shape else TypeError
@@ -388,7 +388,7 @@ def _plain_index(index):
     if isinstance(index, tuple):
         return tuple(_plain_index(part) for part in index)
     if isinstance(index, Tensor):
-        return np.array(index.data)
+        index = index.data
     if isinstance(index, (list, np.ndarray)):
         return np.array(index)
     return index
