@@ -216,6 +216,8 @@ def test_clip_by_bounds_that_broadcast_x_sums_the_gradient_back_to_x(rng):
     np.testing.assert_array_equal(out.data, expected.detach().numpy())
     assert ours.grad.shape == (3,)
     assert autograd.rel_error(ours.grad, theirs.grad.numpy()) < 1e-12
+    (numeric,) = autograd.numeric_grad(lambda t: t.clip(lower, 1.5), [ours], grad_output=grad_out)
+    assert autograd.rel_error(ours.grad, numeric) < 1e-9
 
 
 def test_concatenate_with_axis_none_flattens_and_its_gradient_takes_each_inputs_shape(rng):
@@ -261,6 +263,8 @@ def test_a_cast_to_an_integer_type_carries_no_gradient():
     reference = torch.tensor([1.7, -2.3], requires_grad=True)
     (reference.to(torch.int64) * reference).sum().backward()
     np.testing.assert_array_equal(x.grad, reference.grad.numpy())  # [1, -2]
+    (numeric,) = autograd.numeric_grad(lambda t: (t.astype(np.int64) * t).sum(), [x])
+    assert autograd.rel_error(x.grad, numeric) < 1e-9
 
 
 def test_an_index_array_changed_after_the_forward_does_not_move_the_gradient():
